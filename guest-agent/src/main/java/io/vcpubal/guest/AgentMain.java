@@ -1,0 +1,7 @@
+package io.vcpubal.guest;
+
+public final class AgentMain {
+    public static void main(String[] args) {
+        System.out.println("vcpubal-agent");
+    }
+}
