@@ -1,0 +1,109 @@
+package io.vcpubal.host.config;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+
+/**
+ * The host daemon's settings, from {@code /etc/vcpubal/host.conf} and the command line (which wins).
+ *
+ * <p>File format: one {@code key = value} per line, {@code #} starts a comment, {@code vm} may repeat:
+ *
+ * <pre>
+ * control = /run/vcpubal/host.sock     # control socket of `vcpubal-host status|set-weight`
+ * reserved-cpus = 0                    # host CPUs never given to vCPUs (cpulist)
+ * emulator-cpus = 0                    # where QEMU's emulator threads go (cpulist; default: all host CPUs)
+ * reconcile-interval-ms = 5000         # periodic re-check besides event-driven reconciles
+ * lease-ms = 15000                     # balloon lease the guests get; renewed at a third of it
+ * vm = name=web,weight=512,qmp=/run/qemu/web.qmp,agent=/run/qemu/web.agent
+ * vm = name=db,weight=256,qmp=/run/qemu/db.qmp,agent=/run/qemu/db.agent,max-vcpus=8
+ * </pre>
+ */
+public record HostConfig(Path controlSocket, String reservedCpus, String emulatorCpus, long reconcileIntervalMs,
+                         int leaseMs, List<VmSpec> vms) {
+    public static final Path DEFAULT_CONFIG = Path.of("/etc/vcpubal/host.conf");
+    public static final Path DEFAULT_CONTROL = Path.of("/run/vcpubal/host.sock");
+
+    public HostConfig {
+        vms = List.copyOf(vms);
+        Set<String> names = new HashSet<>();
+        for (VmSpec vm : vms) {
+            if (!names.add(vm.name())) {
+                throw new IllegalArgumentException("VM '" + vm.name() + "' is declared twice");
+            }
+        }
+        if (reconcileIntervalMs < 100 || reconcileIntervalMs > 3_600_000) {
+            throw new IllegalArgumentException("reconcile-interval-ms must be 100..3600000, got " + reconcileIntervalMs);
+        }
+        if (leaseMs < 1_000 || leaseMs > 3_600_000) {
+            throw new IllegalArgumentException("lease-ms must be 1000..3600000, got " + leaseMs);
+        }
+    }
+
+    public static HostConfig defaults() {
+        return new HostConfig(DEFAULT_CONTROL, "", "", 5_000, 15_000, List.of());
+    }
+
+    public HostConfig withVms(List<VmSpec> newVms) {
+        return new HostConfig(controlSocket, reservedCpus, emulatorCpus, reconcileIntervalMs, leaseMs, newVms);
+    }
+
+    public HostConfig withControlSocket(Path socket) {
+        return new HostConfig(socket, reservedCpus, emulatorCpus, reconcileIntervalMs, leaseMs, vms);
+    }
+
+    /** Reads a config file; errors name the file and line. */
+    public static HostConfig read(Path file) throws IOException {
+        return parse(Files.readAllLines(file), file.toString());
+    }
+
+    public static HostConfig parse(List<String> lines, String origin) {
+        HostConfig c = defaults();
+        Path control = c.controlSocket();
+        String reserved = c.reservedCpus();
+        String emulator = c.emulatorCpus();
+        long interval = c.reconcileIntervalMs();
+        int lease = c.leaseMs();
+        List<VmSpec> vms = new ArrayList<>();
+        for (int i = 0; i < lines.size(); i++) {
+            String line = lines.get(i);
+            int hash = line.indexOf('#');
+            line = (hash >= 0 ? line.substring(0, hash) : line).trim();
+            if (line.isEmpty()) {
+                continue;
+            }
+            String where = origin + ":" + (i + 1) + ": ";
+            int eq = line.indexOf('=');
+            if (eq <= 0) {
+                throw new IllegalArgumentException(where + "expected 'key = value', got '" + line + "'");
+            }
+            String key = line.substring(0, eq).trim();
+            String value = line.substring(eq + 1).trim();
+            try {
+                switch (key) {
+                    case "control" -> control = Path.of(value);
+                    case "reserved-cpus" -> reserved = value;
+                    case "emulator-cpus" -> emulator = value;
+                    case "reconcile-interval-ms" -> interval = Long.parseLong(value);
+                    case "lease-ms" -> lease = Integer.parseInt(value);
+                    case "vm" -> vms.add(VmSpec.parse(value));
+                    default -> throw new IllegalArgumentException("unknown key '" + key
+                            + "' (known: control, reserved-cpus, emulator-cpus, reconcile-interval-ms, lease-ms, vm)");
+                }
+            } catch (NumberFormatException e) {
+                throw new IllegalArgumentException(where + key + " '" + value + "' is not a whole number");
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException(where + e.getMessage());
+            }
+        }
+        try {
+            return new HostConfig(control, reserved, emulator, interval, lease, vms);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(origin + ": " + e.getMessage());
+        }
+    }
+}

@@ -1,0 +1,57 @@
+package io.vcpubal.host.config;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+
+class HostConfigTest {
+    @Test
+    void parsesTheDocumentedExample() {
+        HostConfig c = HostConfig.parse(List.of(
+                "# comment",
+                "control = /tmp/h.sock",
+                "reserved-cpus = 0   # keep cpu0 for the host",
+                "lease-ms = 20000",
+                "vm = name=web,weight=512,qmp=/run/web.qmp,agent=/run/web.agent",
+                "vm = name=db,weight=256,qmp=/run/db.qmp,max-vcpus=8,min-vcpus=2",
+                ""), "host.conf");
+        assertEquals(Path.of("/tmp/h.sock"), c.controlSocket());
+        assertEquals("0", c.reservedCpus());
+        assertEquals(20_000, c.leaseMs());
+        assertEquals(2, c.vms().size());
+        VmSpec db = c.vms().get(1);
+        assertEquals(new VmSpec("db", 256, Path.of("/run/db.qmp"), null, 8, 2), db);
+        assertNull(db.agentSocket());
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', value = {
+            "nonsense                                    | host.conf:1: expected 'key = value'",
+            "colour = blue                               | unknown key 'colour'",
+            "lease-ms = soon                             | lease-ms 'soon' is not a whole number",
+            "lease-ms = 10                               | lease-ms must be 1000..3600000",
+            "vm = name=a,weight=0,qmp=/q                 | weight must be 1..65535",
+            "vm = name=a,qmp=/q                          | lacks weight=",
+            "vm = name=a,weight=1,qmp=/q,colour=red      | unknown key 'colour'",
+            "vm = name=a,weight=1,qmp=/q,weight=2        | key 'weight' given twice",
+            "vm = name=../x,weight=1,qmp=/q              | VM name '../x' must be",
+            "vm = name=a,weight=1,qmp=/q,min-vcpus=4,max-vcpus=2 | need 0 <= min-vcpus <= max-vcpus"})
+    void badInputGetsAClearError(String line, String expected) {
+        var e = assertThrows(IllegalArgumentException.class, () -> HostConfig.parse(List.of(line), "host.conf"));
+        assertTrue(e.getMessage().contains(expected), e.getMessage());
+    }
+
+    @Test
+    void aVmDeclaredTwiceIsRefused() {
+        var e = assertThrows(IllegalArgumentException.class, () -> HostConfig.parse(List.of(
+                "vm = name=a,weight=1,qmp=/q", "vm = name=a,weight=2,qmp=/r"), "f"));
+        assertTrue(e.getMessage().contains("declared twice"), e.getMessage());
+    }
+}
