@@ -106,6 +106,10 @@ class PlannerTest {
                         List.of(want("a", 3, DEDICATED, "0-1,32"), want("b", 3, DEDICATED, "2,33-34"),
                                 want("c", 3, DEDICATED, "3-4,35"), want("d", 3, DEDICATED, "5,36-37")),
                         "6-31,38-63", "6-31,38-63"),
+                new Case("a single thread goes to a core already split (host has CPU 40), whole cores stay whole",
+                        DUAL_SOCKET_16C_HT, "40", "",
+                        List.of(vm("a", 1, 1)),
+                        List.of(want("a", 1, DEDICATED, "8")), "0-7,9-39,41-63", "40"),
                 new Case("3 of 6: whole core plus one thread in socket 0; the other spills over", ODD_6CPU, "", "",
                         List.of(vm("a", 1, 6), vm("b", 1, 6)),
                         List.of(want("a", 3, DEDICATED, "0-2"), want("b", 3, DEDICATED, "3-5")), "", "0-5"),
@@ -162,6 +166,16 @@ class PlannerTest {
         // vm1 offlines vCPUs 6-7 and keeps 0-5 where they were; vm2 keeps 8-11 and onlines two on 6-7.
         assertEquals(pins("0", "1", "2", "3", "4", "5"), after.vm("vm1").vcpuPins());
         assertEquals(pins("8", "9", "10", "11", "6", "7"), after.vm("vm2").vcpuPins());
+    }
+
+    @Test
+    void growsOntoTheFreeSiblingOfItsOwnCoreBeforeOtherSplitCores() {
+        HostTopology t = DUAL_SOCKET_16C_HT.topology;
+        List<VmSpec> vms = List.of(vm("a", 1, 2), vm("b", 1, 1));
+        // b holds CPU 1 (core 1,33), a holds CPU 5 (core 5,37): a's second vCPU belongs on 37, not 33.
+        Plan plan = Planner.plan(t, ReservedCpus.none(), vms, new Assignment(Map.of("a", pins("5"), "b", pins("1"))));
+        assertEquals(pins("5", "37"), plan.vm("a").vcpuPins());
+        assertEquals(pins("1"), plan.vm("b").vcpuPins());
     }
 
     @Test
