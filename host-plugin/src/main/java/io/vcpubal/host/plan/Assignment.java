@@ -1,6 +1,7 @@
 package io.vcpubal.host.plan;
 
 import io.vcpubal.host.topology.CpuSet;
+import java.util.Collections;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -18,7 +19,7 @@ public record Assignment(Map<String, List<CpuSet>> pins) {
     public Assignment {
         Map<String, List<CpuSet>> copy = new TreeMap<>();
         pins.forEach((vm, list) -> copy.put(Objects.requireNonNull(vm, "VM name"), List.copyOf(list)));
-        pins = java.util.Collections.unmodifiableMap(copy);
+        pins = Collections.unmodifiableMap(copy);
     }
 
     public static Assignment empty() {

@@ -8,6 +8,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.function.ToIntFunction;
 import java.util.stream.Collectors;
 
 /**
@@ -81,7 +82,7 @@ public final class HostTopology {
         this.nodeCpus = group(sorted, Cpu::nodeId);
     }
 
-    private static Map<Integer, CpuSet> group(List<Cpu> cpus, java.util.function.ToIntFunction<Cpu> key) {
+    private static Map<Integer, CpuSet> group(List<Cpu> cpus, ToIntFunction<Cpu> key) {
         Map<Integer, List<Integer>> members = new TreeMap<>();
         for (Cpu cpu : cpus) {
             members.computeIfAbsent(key.applyAsInt(cpu), k -> new ArrayList<>()).add(cpu.id());
