@@ -1,0 +1,64 @@
+package io.vcpubal.host.plan;
+
+import io.vcpubal.host.topology.CpuSet;
+import java.util.List;
+import java.util.Objects;
+
+/**
+ * The plan for one VM.
+ *
+ * @param name     the VM
+ * @param share    its share of the assignable pCPUs, in pCPUs (whole numbers are exact)
+ * @param mode     {@link Mode#DEDICATED} when the share is whole, else {@link Mode#BALANCED}
+ * @param vcpuPins element {@code i} is the pCPU set of vCPU {@code i}; its size is the number of vCPUs the
+ *                 guest keeps online, always vCPUs {@code 0..n-1} (cpu0 cannot go offline; like
+ *                 {@code xl vcpu-set}, the highest-numbered vCPUs go first). In BALANCED mode the last
+ *                 vCPU is the balanced one, pinned to the shared pool.
+ */
+public record VmPlan(String name, double share, Mode mode, List<CpuSet> vcpuPins) {
+
+    public VmPlan {
+        Objects.requireNonNull(name, "name");
+        Objects.requireNonNull(mode, "mode");
+        vcpuPins = List.copyOf(vcpuPins);
+    }
+
+    /** vCPUs the guest keeps online. */
+    public int onlineVcpus() {
+        return vcpuPins.size();
+    }
+
+    /** vCPUs with a pCPU of their own: all in DEDICATED mode, all but the last in BALANCED mode. */
+    public int dedicatedVcpus() {
+        return mode == Mode.DEDICATED ? vcpuPins.size() : vcpuPins.size() - 1;
+    }
+
+    /** The pCPUs this VM has to itself. */
+    public CpuSet dedicatedCpus() {
+        CpuSet cpus = CpuSet.empty();
+        for (int i = 0; i < dedicatedVcpus(); i++) {
+            cpus = cpus.union(vcpuPins.get(i));
+        }
+        return cpus;
+    }
+
+    /**
+     * CPU time of the balanced vCPU, in pCPUs (share minus dedicated vCPUs; 0 in DEDICATED mode). The host
+     * scheduler enforces it among the pool's vCPUs (cgroup cpu.weight proportional to it).
+     */
+    public double balancedShare() {
+        return mode == Mode.DEDICATED ? 0 : share - dedicatedVcpus();
+    }
+
+    /**
+     * Every pCPU this VM may run on. vCPU threads beyond {@link #onlineVcpus()} (offline in the guest, or
+     * still online because the guest has no agent) belong here: the share is then enforced by pinning alone.
+     */
+    public CpuSet cpus() {
+        CpuSet cpus = CpuSet.empty();
+        for (CpuSet pin : vcpuPins) {
+            cpus = cpus.union(pin);
+        }
+        return cpus;
+    }
+}
