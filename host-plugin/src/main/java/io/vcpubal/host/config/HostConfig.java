@@ -24,14 +24,14 @@ import java.util.Set;
  * </pre>
  */
 public record HostConfig(Path controlSocket, String reservedCpus, String emulatorCpus, long reconcileIntervalMs,
-                         int leaseMs, List<VmSpec> vms) {
+                         int leaseMs, List<VmConfig> vms) {
     public static final Path DEFAULT_CONFIG = Path.of("/etc/vcpubal/host.conf");
     public static final Path DEFAULT_CONTROL = Path.of("/run/vcpubal/host.sock");
 
     public HostConfig {
         vms = List.copyOf(vms);
         Set<String> names = new HashSet<>();
-        for (VmSpec vm : vms) {
+        for (VmConfig vm : vms) {
             if (!names.add(vm.name())) {
                 throw new IllegalArgumentException("VM '" + vm.name() + "' is declared twice");
             }
@@ -48,7 +48,7 @@ public record HostConfig(Path controlSocket, String reservedCpus, String emulato
         return new HostConfig(DEFAULT_CONTROL, "", "", 5_000, 15_000, List.of());
     }
 
-    public HostConfig withVms(List<VmSpec> newVms) {
+    public HostConfig withVms(List<VmConfig> newVms) {
         return new HostConfig(controlSocket, reservedCpus, emulatorCpus, reconcileIntervalMs, leaseMs, newVms);
     }
 
@@ -68,7 +68,7 @@ public record HostConfig(Path controlSocket, String reservedCpus, String emulato
         String emulator = c.emulatorCpus();
         long interval = c.reconcileIntervalMs();
         int lease = c.leaseMs();
-        List<VmSpec> vms = new ArrayList<>();
+        List<VmConfig> vms = new ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i);
             int hash = line.indexOf('#');
@@ -90,7 +90,7 @@ public record HostConfig(Path controlSocket, String reservedCpus, String emulato
                     case "emulator-cpus" -> emulator = value;
                     case "reconcile-interval-ms" -> interval = Long.parseLong(value);
                     case "lease-ms" -> lease = Integer.parseInt(value);
-                    case "vm" -> vms.add(VmSpec.parse(value));
+                    case "vm" -> vms.add(VmConfig.parse(value));
                     default -> throw new IllegalArgumentException("unknown key '" + key
                             + "' (known: control, reserved-cpus, emulator-cpus, reconcile-interval-ms, lease-ms, vm)");
                 }

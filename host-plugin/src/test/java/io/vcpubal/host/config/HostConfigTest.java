@@ -26,8 +26,8 @@ class HostConfigTest {
         assertEquals("0", c.reservedCpus());
         assertEquals(20_000, c.leaseMs());
         assertEquals(2, c.vms().size());
-        VmSpec db = c.vms().get(1);
-        assertEquals(new VmSpec("db", 256, Path.of("/run/db.qmp"), null, 8, 2), db);
+        VmConfig db = c.vms().get(1);
+        assertEquals(new VmConfig("db", 256, Path.of("/run/db.qmp"), null, 8, 2), db);
         assertNull(db.agentSocket());
     }
 

@@ -13,12 +13,12 @@ import java.util.regex.Pattern;
  * @param maxVcpus 0 = as many as QEMU reports
  * @param agentSocket null = no agent link (the VM is still pinned)
  */
-public record VmSpec(String name, int weight, Path qmpSocket, Path agentSocket, int maxVcpus, int minVcpus) {
+public record VmConfig(String name, int weight, Path qmpSocket, Path agentSocket, int maxVcpus, int minVcpus) {
     /** Largest weight, as Xen's credit scheduler allows. */
     public static final int MAX_WEIGHT = 65_535;
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
-    public VmSpec {
+    public VmConfig {
         if (name == null || !NAME.matcher(name).matches()) {
             throw new IllegalArgumentException("VM name '" + name
                     + "' must be 1-64 characters of letters, digits, '.', '_' or '-', starting with a letter or digit");
@@ -37,12 +37,12 @@ public record VmSpec(String name, int weight, Path qmpSocket, Path agentSocket, 
         }
     }
 
-    public VmSpec withWeight(int newWeight) {
-        return new VmSpec(name, newWeight, qmpSocket, agentSocket, maxVcpus, minVcpus);
+    public VmConfig withWeight(int newWeight) {
+        return new VmConfig(name, newWeight, qmpSocket, agentSocket, maxVcpus, minVcpus);
     }
 
     /** Parses the {@code key=value,...} form used by {@code --vm} and by {@code vm =} lines of the config. */
-    public static VmSpec parse(String text) {
+    public static VmConfig parse(String text) {
         Map<String, String> kv = new LinkedHashMap<>();
         for (String part : text.split(",", -1)) {
             int eq = part.indexOf('=');
@@ -62,7 +62,7 @@ public record VmSpec(String name, int weight, Path qmpSocket, Path agentSocket, 
         }
         String name = required(kv, "name", text);
         String agent = kv.get("agent");
-        return new VmSpec(name,
+        return new VmConfig(name,
                 integer(kv, "weight", required(kv, "weight", text), text),
                 Path.of(required(kv, "qmp", text)),
                 agent == null || agent.isEmpty() ? null : Path.of(agent),
