@@ -22,6 +22,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A synchronous QMP client on QEMU's Unix socket ({@code -qmp unix:PATH,server=on,wait=off}).
@@ -128,13 +129,17 @@ public final class QmpClient implements AutoCloseable {
     }
 
     private <T> T withDeadline(Call<T> call) throws QmpException {
-        ScheduledFuture<?> guard = WATCHDOG.schedule(this::close, timeout.toMillis(), TimeUnit.MILLISECONDS);
+        AtomicBoolean timedOut = new AtomicBoolean();
+        ScheduledFuture<?> guard = WATCHDOG.schedule(() -> {
+            timedOut.set(true);
+            close();
+        }, timeout.toMillis(), TimeUnit.MILLISECONDS);
         try {
             return call.run();
         } catch (QmpException e) {
             throw e;
         } catch (IOException e) {
-            String why = guard.isDone() ? "no answer within " + timeout.toMillis() + " ms" : e.getMessage();
+            String why = timedOut.get() ? "no answer within " + timeout.toMillis() + " ms" : e.getMessage();
             throw new QmpException("QMP on " + socket + ": " + why, null, e);
         } finally {
             guard.cancel(false);
