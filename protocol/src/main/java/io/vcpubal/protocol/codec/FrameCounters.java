@@ -13,6 +13,7 @@ public final class FrameCounters {
     private final LongAdder droppedBytes = new LongAdder();
     private final LongAdder crcErrors = new LongAdder();
     private final LongAdder oversizedFrames = new LongAdder();
+    private final LongAdder truncatedFrames = new LongAdder();
 
     void received(int bytes) {
         bytesReceived.add(bytes);
@@ -35,11 +36,16 @@ public final class FrameCounters {
         oversizedFrames.increment();
     }
 
+    void truncated() {
+        truncatedFrames.increment();
+    }
+
     /** The current values; each field is read once, concurrent updates may land in between. */
     public FrameStats snapshot() {
         long crc = crcErrors.sum();
         long oversized = oversizedFrames.sum();
+        long truncated = truncatedFrames.sum();
         return new FrameStats(bytesReceived.sum(), frames.sum(), frameBytes.sum(), droppedBytes.sum(),
-                crc + oversized, crc, oversized);
+                crc + oversized + truncated, crc, oversized, truncated);
     }
 }

@@ -17,8 +17,7 @@ import org.slf4j.LoggerFactory;
  *   <li>a CRC mismatch rejects the frame;</li>
  *   <li>after a rejection only the 4 magic bytes are consumed and the scan restarts right behind them, so an
  *       intact frame hidden inside a bogus one (e.g. after a header whose length was cut off) is still found;</li>
- *   <li>an incomplete frame waits for more bytes; whatever is still buffered when the channel closes is
- *       counted as dropped.</li>
+ *   <li>an incomplete frame waits for more bytes; when the input ends first it is rejected too.</li>
  * </ul>
  * A header whose length was corrupted to a larger value within the bound holds back the frames behind it until
  * that many bytes arrived (then its CRC fails and they are found). Links therefore start every connection with
@@ -84,12 +83,20 @@ public final class FrameDecoder extends ByteToMessageDecoder {
         }
     }
 
+    /**
+     * No more bytes will come: a frame still incomplete is rejected like a bad one and the scan goes on behind
+     * its magic, so intact frames buffered behind a bogus length are not lost with it.
+     */
     @Override
-    protected void decodeLast(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) throws Exception {
+    protected void decodeLast(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
         decode(ctx, in, out);
+        while (in.readableBytes() >= FrameFormat.MAGIC_LENGTH) { // decode stopped at a magic: incomplete
+            counters.truncated();
+            reject(in, "incomplete at end of stream");
+            decode(ctx, in, out);
+        }
         if (in.isReadable()) {
-            LOG.debug("dropping {} buffered bytes of an incomplete frame at close", in.readableBytes());
-            drop(in, in.readableBytes());
+            drop(in, in.readableBytes()); // a partial magic or header
         }
     }
 

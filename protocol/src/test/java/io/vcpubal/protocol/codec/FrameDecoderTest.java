@@ -49,7 +49,7 @@ class FrameDecoderTest {
         feed(new byte[] {frame[frame.length - 1]});
         assertArrayEquals(payload, next());
         assertFalse(ch.finish());
-        assertEquals(new FrameStats(frame.length, 1, frame.length, 0, 0, 0, 0), decoder.stats());
+        assertEquals(new FrameStats(frame.length, 1, frame.length, 0, 0, 0, 0, 0), decoder.stats());
     }
 
     @Test
@@ -124,7 +124,21 @@ class FrameDecoderTest {
         assertEquals(0, decoder.stats().droppedBytes(), "still waiting, nothing dropped yet");
         assertFalse(ch.finish());
         assertEquals(60, decoder.stats().droppedBytes());
+        assertEquals(1, decoder.stats().truncatedFrames());
         assertEquals(0, decoder.stats().frames());
+    }
+
+    @Test
+    void framesBehindABogusLengthAreRecoveredWhenTheInputEnds() {
+        byte[] good = payload(30, 3);
+        feed(concat(header(900), frame(good))); // the bogus length covers more than will ever arrive
+        assertNull(ch.readInbound());
+        assertTrue(ch.finish(), "close flushes the intact frame out");
+        assertArrayEquals(good, next());
+        FrameStats s = decoder.stats();
+        assertEquals(1, s.truncatedFrames());
+        assertEquals(8, s.droppedBytes());
+        assertEquals(s.bytesReceived(), s.frameBytes() + s.droppedBytes());
     }
 
     @Test
