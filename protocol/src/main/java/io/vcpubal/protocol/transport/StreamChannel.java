@@ -24,9 +24,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Threads: one daemon reader thread per channel does the blocking reads and hands each chunk to the event
  * loop; writes run on the event loop, which must be a {@link DefaultEventLoop} of its own because a write to a
- * port without a host blocks. Reads follow Netty's read requests (one chunk per {@code read()}), so
- * {@code autoRead=false} applies back-pressure. The reader must be a daemon: closing the descriptor does not
- * wake a read blocked in the kernel, which then returns only when data or EOF arrives.
+ * port without a host blocks. With {@code autoRead} (the default) the reader runs ahead of the event loop, so a
+ * write blocked on a full peer never stops this side from draining what the peer sends (two blocking ends
+ * would otherwise deadlock); with {@code autoRead=false} it reads one chunk per {@code read()} request.
+ * The reader must be a daemon: closing the descriptor does not wake a read blocked in the kernel, which then
+ * returns only when data or EOF arrives.
  */
 public final class StreamChannel extends AbstractChannel {
     private static final Logger LOG = LoggerFactory.getLogger(StreamChannel.class);
@@ -149,7 +151,7 @@ public final class StreamChannel extends AbstractChannel {
         out.flush();
     }
 
-    /** The reader thread: one blocking read per read request, results handed to the event loop in order. */
+    /** The reader thread: blocking reads, results handed to the event loop in order. */
     private void readLoop() {
         byte[] chunk = new byte[CHUNK];
         try {
@@ -185,8 +187,10 @@ public final class StreamChannel extends AbstractChannel {
     }
 
     private boolean awaitReadRequest() throws InterruptedException {
-        readPermits.acquire();
-        readRequested.set(false);
+        if (!config.isAutoRead()) {
+            readPermits.acquire();
+            readRequested.set(false);
+        }
         return open;
     }
 
@@ -196,7 +200,7 @@ public final class StreamChannel extends AbstractChannel {
             return;
         }
         pipeline().fireChannelRead(buf);
-        pipeline().fireChannelReadComplete(); // with autoRead this requests the next read
+        pipeline().fireChannelReadComplete();
     }
 
     private void closeAtEof() {
