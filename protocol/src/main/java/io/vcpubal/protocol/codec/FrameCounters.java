@@ -15,6 +15,10 @@ public final class FrameCounters {
     private final LongAdder oversizedFrames = new LongAdder();
     private final LongAdder truncatedFrames = new LongAdder();
 
+    /** Counters starting at zero. */
+    public FrameCounters() {
+    }
+
     void received(int bytes) {
         bytesReceived.add(bytes);
     }
