@@ -19,6 +19,12 @@ import io.vcpubal.protocol.testing.Frames;
 import io.vcpubal.protocol.v1.Envelope;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
+import java.io.FilterInputStream;
+import java.io.InputStream;
+import java.io.SequenceInputStream;
+import java.util.Collections;
+import java.util.concurrent.atomic.AtomicInteger;
+import io.netty.channel.ChannelInitializer;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -111,6 +117,42 @@ class StreamTransportTest {
         Path file = Files.writeString(dir.resolve("not-a-port"), "x");
         IOException e = assertThrows(IOException.class, () -> ByteStreams.openDevice(file));
         assertTrue(e.getMessage().contains("regular file"), e.getMessage());
+    }
+
+    @Test
+    void withoutAutoReadEachReadRequestReadsOneChunk() throws Exception {
+        List<Envelope> sent = List.of(envelope(1, 100), envelope(2, 200), envelope(3, 300)); // each within a chunk
+        // SequenceInputStream returns at most one part per read: one frame per chunk
+        List<InputStream> parts = new ArrayList<>();
+        sent.forEach(e -> parts.add(new ByteArrayInputStream(EncodedFrames.of(List.of(e)))));
+        AtomicInteger reads = new AtomicInteger();
+        InputStream in = new FilterInputStream(new SequenceInputStream(Collections.enumeration(parts))) {
+            @Override
+            public int read(byte[] b, int off, int len) throws IOException {
+                reads.incrementAndGet();
+                return super.read(b, off, len);
+            }
+        };
+        CollectingHandler collected = new CollectingHandler();
+        ProtocolInitializer pipeline = new ProtocolInitializer(() -> collected);
+        ChannelInitializer<Channel> manual = new ChannelInitializer<>() {
+            @Override
+            protected void initChannel(Channel ch) {
+                ch.config().setAutoRead(false);
+                ch.pipeline().addLast(pipeline);
+            }
+        };
+        try (StreamTransport t = new StreamTransport(
+                () -> new ByteStreams(in, new ByteArrayOutputStream(), () -> { }, "manual"), manual, "test-manual")) {
+            Channel ch = Await.get(t.open());
+            for (int i = 0; i < sent.size(); i++) {
+                ch.read();
+                assertEquals(List.of(sent.get(i)), collected.take(1));
+                assertTrue(reads.get() <= i + 1, "read ahead without a request: " + reads.get());
+            }
+            ch.read();
+            Await.done(ch.closeFuture()); // the next request finds EOF
+        }
     }
 
     @Test
