@@ -23,6 +23,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** Framed Envelopes over real sockets: TCP on loopback and a Unix domain socket (the host's link to QEMU). */
 class SocketTransportTest {
+    private static final EchoHandler ECHO = new EchoHandler();
     private static EventLoopGroup group;
 
     @TempDir
@@ -42,10 +44,8 @@ class SocketTransportTest {
 
     @AfterAll
     static void stopGroup() {
-        group.shutdownGracefully(0, 0, java.util.concurrent.TimeUnit.SECONDS).syncUninterruptibly();
+        group.shutdownGracefully(0, 0, TimeUnit.SECONDS).syncUninterruptibly();
     }
-
-    private static final EchoHandler ECHO = new EchoHandler();
 
     private static List<Envelope> echo(Transport client, CollectingHandler collected) throws Exception {
         Channel ch = Await.get(client.open());
@@ -63,8 +63,8 @@ class SocketTransportTest {
     @Test
     void envelopesRoundTripOverTcpLoopback() throws Exception {
         CollectingHandler collected = new CollectingHandler();
-        try (ListenerTransport server = ListenerTransport.tcp(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0),
-                group, new ProtocolInitializer(() -> ECHO));
+        InetSocketAddress anyPort = new InetSocketAddress(InetAddress.getLoopbackAddress(), 0);
+        try (ListenerTransport server = ListenerTransport.tcp(anyPort, group, new ProtocolInitializer(() -> ECHO));
              SocketTransport client = SocketTransport.tcp((InetSocketAddress) server.localAddress(), group,
                      new ProtocolInitializer(() -> collected))) {
             echo(client, collected);

@@ -8,7 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelInitializer;
 import io.netty.util.concurrent.Future;
+import io.netty.util.concurrent.GlobalEventExecutor;
 import io.vcpubal.protocol.ProtocolInitializer;
 import io.vcpubal.protocol.testing.Await;
 import io.vcpubal.protocol.testing.CollectingHandler;
@@ -20,18 +22,18 @@ import io.vcpubal.protocol.v1.Envelope;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.FilterInputStream;
+import java.io.IOException;
 import java.io.InputStream;
 import java.io.SequenceInputStream;
-import java.util.Collections;
-import java.util.concurrent.atomic.AtomicInteger;
-import io.netty.channel.ChannelInitializer;
-import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -165,9 +167,9 @@ class StreamTransportTest {
             return new ByteStreams(new ByteArrayInputStream(EncodedFrames.of(List.of(envelope(n)))),
                     new ByteArrayOutputStream(), () -> { }, "visit-" + n);
         };
-        Backoff fast = new Backoff(java.time.Duration.ofMillis(1), java.time.Duration.ofMillis(1), 1);
+        Backoff fast = new Backoff(Duration.ofMillis(1), Duration.ofMillis(1), 1);
         try (StreamTransport t = new StreamTransport(opener, new ProtocolInitializer(() -> collected), "test-visits");
-             Reconnector r = new Reconnector(t, fast, io.netty.util.concurrent.GlobalEventExecutor.INSTANCE)) {
+             Reconnector r = new Reconnector(t, fast, GlobalEventExecutor.INSTANCE)) {
             r.start();
             assertEquals(List.of(envelope(0), envelope(1), envelope(2)), collected.take(3));
         }
