@@ -1,0 +1,20 @@
+package io.vcpubal.protocol.codec;
+
+/**
+ * A snapshot of what one or more {@link FrameDecoder}s saw. Bytes are conserved:
+ * {@code bytesReceived == frameBytes + droppedBytes + bytes still buffered} (buffered is 0 once a channel closed).
+ *
+ * @param bytesReceived   bytes handed to the decoder
+ * @param frames          frames that passed the CRC check and were passed on
+ * @param frameBytes      bytes of those frames, header and trailer included
+ * @param droppedBytes    bytes discarded: junk before a magic, the magic of a rejected frame, a partial
+ *                        header at close
+ * @param droppedFrames   frames rejected after their magic was found
+ *                        ({@code crcErrors + oversizedFrames + truncatedFrames})
+ * @param crcErrors       frames whose CRC did not match
+ * @param oversizedFrames headers whose length exceeded the bound (rejected without allocating)
+ * @param truncatedFrames frames still incomplete when their channel's input ended
+ */
+public record FrameStats(long bytesReceived, long frames, long frameBytes, long droppedBytes, long droppedFrames,
+                         long crcErrors, long oversizedFrames, long truncatedFrames) {
+}
