@@ -1,0 +1,163 @@
+package io.vcpubal.guest;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.vcpubal.client.CpuState;
+import io.vcpubal.guest.apps.AppContention;
+import io.vcpubal.guest.apps.NotifyServer;
+import io.vcpubal.guest.balloon.BalloonPolicy;
+import io.vcpubal.guest.balloon.VcpuBalloon;
+import io.vcpubal.guest.commands.BalloonCommands;
+import io.vcpubal.guest.commands.CommandRegistry;
+import io.vcpubal.guest.lease.BalloonLease;
+import io.vcpubal.guest.lease.LeaseWatchdog;
+import io.vcpubal.guest.lease.MonotonicClock;
+import io.vcpubal.guest.link.AgentHandler;
+import io.vcpubal.guest.link.FactsBuilder;
+import io.vcpubal.guest.link.GuestInfoReader;
+import io.vcpubal.guest.metrics.ProcessSampler;
+import io.vcpubal.guest.metrics.SystemSampler;
+import io.vcpubal.guest.sysfs.CpuList;
+import io.vcpubal.guest.sysfs.CpuSysfs;
+import io.vcpubal.protocol.ProtocolInitializer;
+import io.vcpubal.protocol.codec.FrameCounters;
+import io.vcpubal.protocol.transport.Reconnector;
+import io.vcpubal.protocol.transport.SocketTransport;
+import io.vcpubal.protocol.transport.StreamTransport;
+import io.vcpubal.protocol.transport.Transport;
+import io.vcpubal.protocol.transport.VirtioPortLocator;
+import io.vcpubal.protocol.v1.Envelope;
+import java.io.IOException;
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** The running agent: wires balloon, lease, facts, notify socket and the host link. */
+public final class Agent implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
+
+    private final AgentConfig config;
+    private final CpuSysfs sysfs;
+    private final BalloonLease lease;
+    private final ScheduledExecutorService timer;
+    private final EventLoopGroup loop;
+    private final AppContention noApps = new AppContention();
+    private volatile NotifyServer notify;
+    private volatile FactsBuilder facts;
+    private volatile ChannelHandlerContext link;
+    private volatile Reconnector reconnector;
+    private volatile Transport transport;
+    private final AtomicLong seq = new AtomicLong();
+
+    public Agent(AgentConfig config) {
+        this.config = config;
+        this.sysfs = new CpuSysfs(config.root());
+        VcpuBalloon balloon = new VcpuBalloon(sysfs, new BalloonPolicy(config.floor(), config.protectedCpus()));
+        this.lease = new BalloonLease(balloon, MonotonicClock.create(), expiry -> {
+            FactsBuilder f = facts;
+            if (f != null) {
+                f.recordExpiry();
+            }
+            publish(expiry.restore().online());
+        });
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "vcpubal-timer");
+            t.setDaemon(true);
+            return t;
+        });
+        this.loop = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    }
+
+    /** Starts everything; the host link keeps retrying on its own. */
+    public void start() {
+        LeaseWatchdog watchdog = new LeaseWatchdog(lease, timer);
+        watchdog.start();
+        try {
+            notify = NotifyServer.start(config.notifySocket(), config.notifyGroup(), loop);
+            LOG.info("applications can subscribe at {}", config.notifySocket());
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("notify socket {} not available ({}); applications fall back to polling",
+                    config.notifySocket(), e.toString());
+        }
+        sysfs.online().ifPresent(this::publish);
+        AppContention apps = notify != null ? notify.contention() : noApps;
+        facts = new FactsBuilder(new SystemSampler(config.root()),
+                new ProcessSampler(config.root(), config.topProcesses()), sysfs, lease, apps, config.reportPeriodMs());
+        facts.build(); // baseline, so the first report already has rates
+        CommandRegistry commands = new BalloonCommands(lease, sysfs, this::publish).registerInto(new CommandRegistry());
+        FrameCounters counters = new FrameCounters();
+        GuestInfoReader info = new GuestInfoReader(config.root(), sysfs, config.protectedCpus(), config.floor());
+        ProtocolInitializer init = new ProtocolInitializer(
+                () -> new AgentHandler(info::read, commands, counters, seq, ctx -> link = ctx),
+                io.vcpubal.protocol.Bounds.MAX_FRAME_BYTES, counters);
+        timer.scheduleAtFixedRate(this::report, config.reportPeriodMs(), config.reportPeriodMs(), TimeUnit.MILLISECONDS);
+        connect(init);
+    }
+
+    private void connect(ProtocolInitializer init) {
+        if (config.tcp() != null) {
+            String[] hp = config.tcp().split(":");
+            transport = SocketTransport.tcp(new InetSocketAddress(hp[0], Integer.parseInt(hp[1])), loop, init);
+        } else {
+            Optional<Path> dev = Optional.ofNullable(config.device())
+                    .or(() -> new VirtioPortLocator(config.root()).locate(config.portName()));
+            if (dev.isEmpty()) {
+                LOG.warn("virtio-serial port {} not found yet; looking again every second", config.portName());
+                timer.schedule(() -> connect(init), 1, TimeUnit.SECONDS);
+                return;
+            }
+            LOG.info("host link on {}", dev.get());
+            transport = StreamTransport.charDevice(dev.get(), init);
+        }
+        reconnector = new Reconnector(transport);
+        reconnector.start();
+    }
+
+    private void report() {
+        try {
+            FactsBuilder f = facts;
+            Envelope.Builder e = Envelope.newBuilder().setFacts(f.build());
+            sysfs.online().ifPresent(this::publish);
+            ChannelHandlerContext ctx = link;
+            if (ctx != null && ctx.channel().isActive()) {
+                ctx.writeAndFlush(e.setSeq(seq.incrementAndGet()).build());
+            }
+        } catch (RuntimeException ex) {
+            LOG.warn("report failed: {}", ex.toString());
+        }
+    }
+
+    private void publish(CpuList online) {
+        NotifyServer n = notify;
+        if (n != null && !online.isEmpty()) {
+            n.publish(new CpuState(online.size(), online.format()));
+        }
+    }
+
+    /** Brings every CPU back (shutdown must never leave the guest shrunk), then stops. */
+    @Override
+    public void close() {
+        LOG.info("stopping: restoring all CPUs: {}", lease.restoreAll());
+        Reconnector r = reconnector;
+        if (r != null) {
+            r.close();
+        }
+        Transport t = transport;
+        if (t != null) {
+            t.close();
+        }
+        timer.shutdownNow();
+        if (notify != null) {
+            notify.close();
+        }
+        loop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+    }
+}

@@ -1,0 +1,91 @@
+package io.vcpubal.guest;
+
+import io.vcpubal.guest.sysfs.CpuList;
+import io.vcpubal.protocol.Bounds;
+import io.vcpubal.protocol.transport.VirtioPortLocator;
+import java.io.IOException;
+import java.io.Reader;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Properties;
+import java.util.Set;
+
+/**
+ * The agent's settings. File: {@value #DEFAULT_FILE}, {@code key = value} lines ({@code #} comments):
+ *
+ * <pre>
+ * port-name = io.vcpubal.agent.0       # virtio-serial port to find under /dev/virtio-ports or /sys/class/virtio-ports
+ * device =                             # explicit character device instead of port-name
+ * report-period-ms = 1000              # facts period, 100..60000
+ * top-processes = 16                   # processes per report, 0..64
+ * floor = 1                            # never fewer CPUs online than this
+ * protected-cpus =                     # cpulist the agent never offlines
+ * notify-socket = /run/vcpubal/notify.sock
+ * notify-group =                       # group of the notify socket (mode 0660); empty = root's group
+ * </pre>
+ * Command-line options override the file.
+ */
+public record AgentConfig(String portName, Path device, String tcp, int reportPeriodMs, int topProcesses, int floor,
+                          CpuList protectedCpus, Path notifySocket, String notifyGroup, Path root) {
+    public static final String DEFAULT_FILE = "/etc/vcpubal/agent.conf";
+    private static final Set<String> KEYS = Set.of("port-name", "device", "report-period-ms", "top-processes",
+            "floor", "protected-cpus", "notify-socket", "notify-group");
+
+    public AgentConfig {
+        if (reportPeriodMs < Bounds.MIN_PERIOD_MS || reportPeriodMs > Bounds.MAX_PERIOD_MS) {
+            throw new IllegalArgumentException("report-period-ms must be " + Bounds.MIN_PERIOD_MS + ".."
+                    + Bounds.MAX_PERIOD_MS + ", got " + reportPeriodMs);
+        }
+        if (topProcesses < 0 || topProcesses > Bounds.MAX_PROCESSES) {
+            throw new IllegalArgumentException("top-processes must be 0.." + Bounds.MAX_PROCESSES + ", got " + topProcesses);
+        }
+        if (floor < 1) {
+            throw new IllegalArgumentException("floor must be >= 1, got " + floor);
+        }
+        if (protectedCpus.contains(0)) {
+            // Harmless, but cpu0 is never offlined anyway; keep the list meaningful.
+            protectedCpus = protectedCpus.without(0);
+        }
+    }
+
+    public static AgentConfig defaults() {
+        return new AgentConfig(VirtioPortLocator.DEFAULT_PORT_NAME, null, null, 1000, 16, 1, CpuList.EMPTY,
+                Path.of("/run/vcpubal/notify.sock"), null, Path.of("/"));
+    }
+
+    /** Reads {@code file} over the defaults; a missing default file is fine, a missing named file is not. */
+    public static AgentConfig load(Path file, boolean mustExist) throws IOException {
+        AgentConfig d = defaults();
+        if (!Files.exists(file)) {
+            if (mustExist) {
+                throw new IOException("config file " + file + " does not exist");
+            }
+            return d;
+        }
+        Properties p = new Properties();
+        try (Reader r = Files.newBufferedReader(file)) {
+            p.load(r);
+        }
+        for (String key : p.stringPropertyNames()) {
+            if (!KEYS.contains(key)) {
+                throw new IllegalArgumentException(file + ": unknown key '" + key + "' (known: " + KEYS + ")");
+            }
+        }
+        try {
+            String device = p.getProperty("device", "").trim();
+            String group = p.getProperty("notify-group", "").trim();
+            return new AgentConfig(p.getProperty("port-name", d.portName()).trim(),
+                    device.isEmpty() ? null : Path.of(device), null,
+                    Integer.parseInt(p.getProperty("report-period-ms", "" + d.reportPeriodMs()).trim()),
+                    Integer.parseInt(p.getProperty("top-processes", "" + d.topProcesses()).trim()),
+                    Integer.parseInt(p.getProperty("floor", "" + d.floor()).trim()),
+                    CpuList.parse(p.getProperty("protected-cpus", "").trim()),
+                    Path.of(p.getProperty("notify-socket", d.notifySocket().toString()).trim()),
+                    group.isEmpty() ? null : group, d.root());
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(file + ": " + e.getMessage());
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(file + ": " + e.getMessage());
+        }
+    }
+}

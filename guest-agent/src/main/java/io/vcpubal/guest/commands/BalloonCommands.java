@@ -1,0 +1,114 @@
+package io.vcpubal.guest.commands;
+
+import io.vcpubal.guest.balloon.BalloonRequest;
+import io.vcpubal.guest.balloon.BalloonResult;
+import io.vcpubal.guest.lease.BalloonLease;
+import io.vcpubal.guest.sysfs.CpuList;
+import io.vcpubal.guest.sysfs.CpuSysfs;
+import io.vcpubal.protocol.Bounds;
+import io.vcpubal.protocol.v1.Command;
+import io.vcpubal.protocol.v1.CommandResult;
+import io.vcpubal.protocol.v1.CpuError;
+import io.vcpubal.protocol.v1.Envelope;
+import io.vcpubal.protocol.v1.Error;
+import io.vcpubal.protocol.v1.SetOnlineVcpus;
+import io.vcpubal.protocol.v1.SetOnlineVcpusResult;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * The balloon commands (SetOnlineVcpus, RenewLease, GetOnlineVcpus), all through the one {@link BalloonLease}
+ * so a change and the lease guarding it move together. {@code onChange} is told the online set after each
+ * change (the notify socket for applications listens there).
+ */
+public final class BalloonCommands {
+    private final BalloonLease lease;
+    private final CpuSysfs sysfs;
+    private final Consumer<CpuList> onChange;
+
+    public BalloonCommands(BalloonLease lease, CpuSysfs sysfs, Consumer<CpuList> onChange) {
+        this.lease = lease;
+        this.sysfs = sysfs;
+        this.onChange = onChange;
+    }
+
+    /** Registers the three handlers. */
+    public CommandRegistry registerInto(CommandRegistry registry) {
+        return registry
+                .register(Command.KindCase.SET_ONLINE_VCPUS, this::setOnline)
+                .register(Command.KindCase.RENEW_LEASE, this::renew)
+                .register(Command.KindCase.GET_ONLINE_VCPUS, this::get);
+    }
+
+    Envelope.Builder setOnline(Command c) {
+        SetOnlineVcpus req = c.getSetOnlineVcpus();
+        long id = c.getRequestId();
+        BalloonRequest request;
+        try {
+            request = switch (req.getTargetCase()) {
+                case COUNT -> BalloonRequest.count(req.getCount(), req.getLeaseMs());
+                case CPUS -> {
+                    if (req.getCpus().length() > Bounds.MAX_CPULIST_CHARS) {
+                        throw new IllegalArgumentException("cpulist longer than " + Bounds.MAX_CPULIST_CHARS);
+                    }
+                    yield BalloonRequest.cpus(CpuList.parse(req.getCpus()), req.getLeaseMs());
+                }
+                case TARGET_NOT_SET -> throw new IllegalArgumentException("set_online_vcpus needs count or cpus");
+            };
+        } catch (IllegalArgumentException e) {
+            return CommandRegistry.error(Error.Code.MALFORMED, e.getMessage(), id);
+        }
+        BalloonResult r = lease.apply(request);
+        if (r.status() == BalloonResult.Status.REFUSED) {
+            return CommandRegistry.error(Error.Code.REFUSED, r.message() + " (online stays " + r.online() + ")", id);
+        }
+        if (!r.online().equals(r.before())) {
+            onChange.accept(r.online());
+        }
+        return answer(id, r);
+    }
+
+    Envelope.Builder renew(Command c) {
+        long id = c.getRequestId();
+        try {
+            if (!lease.renew(c.getRenewLease().getLeaseMs())) {
+                return CommandRegistry.error(Error.Code.REFUSED, "no balloon lease is held; nothing to renew", id);
+            }
+        } catch (IllegalArgumentException e) {
+            return CommandRegistry.error(Error.Code.MALFORMED, e.getMessage(), id);
+        }
+        return current(id);
+    }
+
+    Envelope.Builder get(Command c) {
+        return current(c.getRequestId());
+    }
+
+    private Envelope.Builder current(long id) {
+        String online = sysfs.online().map(CpuList::format).orElse("");
+        return Envelope.newBuilder().setResult(CommandResult.newBuilder()
+                .setRequestId(id)
+                .setOnlineVcpus(SetOnlineVcpusResult.newBuilder()
+                        .setOnlineCpus(online)
+                        .setLeaseRemainingMs(leaseRemaining())));
+    }
+
+    private Envelope.Builder answer(long id, BalloonResult r) {
+        SetOnlineVcpusResult.Builder b = SetOnlineVcpusResult.newBuilder()
+                .setOnlineCpus(r.online().format())
+                .setRolledBack(r.status() == BalloonResult.Status.ROLLED_BACK)
+                .setElapsedUs(r.elapsedMicros())
+                .setLeaseRemainingMs(leaseRemaining());
+        for (Map.Entry<Integer, String> e : r.cpuErrors().entrySet()) {
+            b.addErrors(CpuError.newBuilder()
+                    .setCpu(e.getKey())
+                    .setWantedOnline(!r.before().contains(e.getKey()))
+                    .setError(Bounds.clip(e.getValue(), 256)));
+        }
+        return Envelope.newBuilder().setResult(CommandResult.newBuilder().setRequestId(id).setOnlineVcpus(b));
+    }
+
+    private int leaseRemaining() {
+        return (int) Math.min(Integer.MAX_VALUE, lease.millisUntilExpiry().orElse(0));
+    }
+}

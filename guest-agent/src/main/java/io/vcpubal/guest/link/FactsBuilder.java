@@ -1,0 +1,122 @@
+package io.vcpubal.guest.link;
+
+import io.vcpubal.guest.apps.AppContention;
+import io.vcpubal.guest.lease.BalloonLease;
+import io.vcpubal.guest.lease.LeaseExpiry;
+import io.vcpubal.guest.metrics.ContentionSignals;
+import io.vcpubal.guest.metrics.CpuTicks;
+import io.vcpubal.guest.metrics.ProcessCpu;
+import io.vcpubal.guest.metrics.ProcessSampler;
+import io.vcpubal.guest.metrics.ProcessTop;
+import io.vcpubal.guest.metrics.SystemSample;
+import io.vcpubal.guest.metrics.SystemSampler;
+import io.vcpubal.guest.sysfs.CpuList;
+import io.vcpubal.guest.sysfs.CpuSysfs;
+import io.vcpubal.protocol.v1.Contention;
+import io.vcpubal.protocol.v1.CpuPressure;
+import io.vcpubal.protocol.v1.GuestFacts;
+import io.vcpubal.protocol.v1.LeaseState;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Turns one round of samples into a GuestFacts report. Keeps the previous sample so that rates and the
+ * top-N list cover exactly the last period. Not thread-safe: called from the report timer only.
+ */
+public final class FactsBuilder {
+    /** Linux's USER_HZ on every architecture we run on. */
+    static final int USER_HZ = 100;
+
+    private final SystemSampler system;
+    private final ProcessSampler processes;
+    private final CpuSysfs sysfs;
+    private final BalloonLease lease;
+    private final AppContention apps;
+    private final int periodMs;
+    private SystemSample previous;
+    private volatile long lastExpiryRealtimeMs;
+
+    public FactsBuilder(SystemSampler system, ProcessSampler processes, CpuSysfs sysfs, BalloonLease lease,
+                        AppContention apps, int periodMs) {
+        this.system = system;
+        this.processes = processes;
+        this.sysfs = sysfs;
+        this.lease = lease;
+        this.apps = apps;
+        this.periodMs = periodMs;
+    }
+
+    public GuestFacts build() {
+        SystemSample now = system.sample();
+        ProcessTop top = processes.sample();
+        GuestFacts.Builder f = GuestFacts.newBuilder()
+                .setMonotonicNs(now.monotonicNanos())
+                .setRealtimeMs(System.currentTimeMillis())
+                .setPeriodMs(periodMs)
+                .setUserHz(USER_HZ)
+                .setOnlineCpus(sysfs.online().map(CpuList::format).orElse(""));
+        for (Map.Entry<Integer, CpuTicks> e : now.cpuTimes().perCpu().entrySet()) {
+            CpuTicks t = e.getValue();
+            f.addCpuTicks(io.vcpubal.protocol.v1.CpuTicks.newBuilder()
+                    .setCpu(e.getKey()).setUserTicks(t.user()).setNiceTicks(t.nice()).setSystemTicks(t.system())
+                    .setIdleTicks(t.idle()).setIowaitTicks(t.iowait()).setIrqTicks(t.irq())
+                    .setSoftirqTicks(t.softirq()).setStealTicks(t.steal()).setGuestTicks(t.guest())
+                    .setGuestNiceTicks(t.guestNice()));
+        }
+        if (now.pressure().available()) {
+            CpuPressure.Builder p = CpuPressure.newBuilder();
+            now.pressure().some().ifPresent(s -> p.setSomeAvg10(s.avg10()).setSomeAvg60(s.avg60())
+                    .setSomeTotalUs(s.totalMicros()));
+            now.pressure().full().ifPresent(s -> p.setFullAvg10(s.avg10()).setFullAvg60(s.avg60())
+                    .setFullTotalUs(s.totalMicros()));
+            f.setCpuPressure(p);
+        }
+        if (!top.baseline()) {
+            for (ProcessCpu p : top.processes()) {
+                f.addProcesses(io.vcpubal.protocol.v1.ProcessCpu.newBuilder()
+                        .setPid(p.pid()).setName(p.name())
+                        .setUserMs(p.userTicks() * 1000 / USER_HZ).setSystemMs(p.systemTicks() * 1000 / USER_HZ)
+                        .setCpuMsLastPeriod(p.cpuDeltaTicks() * 1000 / USER_HZ)
+                        .setOnCpuNs(p.schedstat().onCpuNanos()).setRunqueueWaitNs(p.schedstat().runqueueWaitNanos())
+                        .setVoluntarySwitches(p.voluntaryCtxtSwitches())
+                        .setInvoluntarySwitches(p.involuntaryCtxtSwitches()));
+            }
+        }
+        f.setContention(contention(now));
+        f.setLease(leaseState());
+        previous = now;
+        return f.build();
+    }
+
+    private Contention.Builder contention(SystemSample now) {
+        Contention.Builder c = Contention.newBuilder().setPsiSomeAvg10(-1);
+        if (previous != null) {
+            ContentionSignals s = ContentionSignals.between(previous, now);
+            c.setStealShare(s.stealShare()).setSystemShare(s.systemShare());
+            s.runqueueWait().ifPresent(w -> c.setRunqueueWaitMsPerS(w * 1000));
+            s.psiSomeAvg10().ifPresent(c::setPsiSomeAvg10);
+        } else {
+            now.pressure().some().ifPresent(p -> c.setPsiSomeAvg10(p.avg10()));
+        }
+        now.lockStat().ifPresent(l -> c.setHasLockStat(true).setLockContentions(l.contentions())
+                .setLockWaitTotalUs(l.waitTimeMicros()));
+        long[] app = apps.drain();
+        return c.setAppBlockedCount(app[0]).setAppBlockedMs(app[1]);
+    }
+
+    private LeaseState.Builder leaseState() {
+        LeaseState.Builder l = LeaseState.newBuilder();
+        lease.millisUntilExpiry().ifPresent(ms -> l.setActive(true).setRemainingMs((int) Math.min(Integer.MAX_VALUE, ms)));
+        Optional<LeaseExpiry> expired = lease.takeUnreportedExpiry();
+        if (expired.isPresent()) {
+            long at = lastExpiryRealtimeMs;
+            l.setExpiredRestoreRealtimeMs(at > 0 ? at : System.currentTimeMillis());
+        }
+        return l;
+    }
+
+    /** Called from the lease's expiry callback: the lease clock is monotonic, reports want wall time. */
+    public void recordExpiry() {
+        lastExpiryRealtimeMs = System.currentTimeMillis();
+    }
+}
