@@ -87,7 +87,7 @@ public final class Agent implements AutoCloseable {
             LOG.warn("notify socket {} not available ({}); applications fall back to polling",
                     config.notifySocket(), e.toString());
         }
-        sysfs.online().ifPresent(this::publish);
+        publish(sysfs.onlineNow());
         AppContention apps = notify != null ? notify.contention() : noApps;
         facts = new FactsBuilder(new SystemSampler(config.root()),
                 new ProcessSampler(config.root(), config.topProcesses()), sysfs, lease, apps, config.reportPeriodMs());
@@ -125,7 +125,7 @@ public final class Agent implements AutoCloseable {
         try {
             FactsBuilder f = facts;
             Envelope.Builder e = Envelope.newBuilder().setFacts(f.build());
-            sysfs.online().ifPresent(this::publish);
+            publish(sysfs.onlineNow());
             ChannelHandlerContext ctx = link;
             if (ctx != null && ctx.channel().isActive()) {
                 ctx.writeAndFlush(e.setSeq(seq.incrementAndGet()).build());

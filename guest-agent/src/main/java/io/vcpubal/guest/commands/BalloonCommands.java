@@ -85,7 +85,7 @@ public final class BalloonCommands {
     }
 
     private Envelope.Builder current(long id) {
-        String online = sysfs.online().map(CpuList::format).orElse("");
+        String online = sysfs.onlineNow().format();
         return Envelope.newBuilder().setResult(CommandResult.newBuilder()
                 .setRequestId(id)
                 .setOnlineVcpus(SetOnlineVcpusResult.newBuilder()

@@ -54,7 +54,7 @@ public final class FactsBuilder {
                 .setRealtimeMs(System.currentTimeMillis())
                 .setPeriodMs(periodMs)
                 .setUserHz(USER_HZ)
-                .setOnlineCpus(sysfs.online().map(CpuList::format).orElse(""));
+                .setOnlineCpus(sysfs.onlineNow().format());
         for (Map.Entry<Integer, CpuTicks> e : now.cpuTimes().perCpu().entrySet()) {
             CpuTicks t = e.getValue();
             f.addCpuTicks(io.vcpubal.protocol.v1.CpuTicks.newBuilder()

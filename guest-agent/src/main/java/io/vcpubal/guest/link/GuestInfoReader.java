@@ -31,7 +31,7 @@ public final class GuestInfoReader {
                 .setHostname(firstLine("proc/sys/kernel/hostname"))
                 .setPossibleCpus(sysfs.possible().map(CpuList::format).orElse(""))
                 .setPresentCpus(sysfs.present().map(CpuList::format).orElse(""))
-                .setOnlineCpus(sysfs.online().map(CpuList::format).orElse(""))
+                .setOnlineCpus(sysfs.onlineNow().format())
                 .setMinOnlineCpus(floor);
         try {
             List<CpuState> cpus = sysfs.readAll();

@@ -106,6 +106,18 @@ public final class CpuSysfs {
         return states;
     }
 
+    /**
+     * The online CPUs as the per-CPU files say (the same view the balloon acts on), falling back to the
+     * top-level {@code online} file when the tree cannot be listed; empty when neither can be read.
+     */
+    public CpuList onlineNow() {
+        try {
+            return CpuList.of(readAll().stream().filter(CpuState::online).map(CpuState::cpu).toList());
+        } catch (IOException e) {
+            return online().orElse(CpuList.EMPTY);
+        }
+    }
+
     /** Reads one CPU's state. */
     public CpuState read(int cpu) throws IOException {
         return transfer(cpu, null);

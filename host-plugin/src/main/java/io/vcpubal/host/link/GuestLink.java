@@ -1,0 +1,323 @@
+package io.vcpubal.host.link;
+
+import io.netty.channel.Channel;
+import io.netty.channel.EventLoopGroup;
+import io.vcpubal.protocol.ProtocolInitializer;
+import io.vcpubal.protocol.ProtocolVersion;
+import io.vcpubal.protocol.codec.FrameCounters;
+import io.vcpubal.protocol.transport.Reconnector;
+import io.vcpubal.protocol.transport.SocketTransport;
+import io.vcpubal.protocol.v1.Command;
+import io.vcpubal.protocol.v1.Envelope;
+import io.vcpubal.protocol.v1.Error;
+import io.vcpubal.protocol.v1.GetOnlineVcpus;
+import io.vcpubal.protocol.v1.GuestFacts;
+import io.vcpubal.protocol.v1.GuestInfo;
+import io.vcpubal.protocol.v1.RenewLease;
+import io.vcpubal.protocol.v1.Role;
+import io.vcpubal.protocol.v1.SetOnlineVcpus;
+import io.vcpubal.protocol.v1.SetOnlineVcpusResult;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The host's link to one VM's agent over the Unix socket QEMU made for the VM's virtio-serial port.
+ *
+ * <p>The host speaks first (the guest cannot see a host connect): Hello on connect, and again every
+ * second while the guest has not answered or has gone quiet for {@link #QUIET_AFTER}, which also covers an
+ * agent restart behind an unchanged socket. Commands carry request ids and time out on their own. What the
+ * guest sends is bounded ({@link GuestMessageCheck}) and rate-limited; the latest facts are kept.
+ */
+public final class GuestLink implements AutoCloseable {
+    private static final Logger LOG = LoggerFactory.getLogger(GuestLink.class);
+    /** No message for this long and the agent counts as gone (facts come every period, 1 s by default). */
+    public static final Duration QUIET_AFTER = Duration.ofSeconds(4);
+    /** A guest may send at most this many envelopes per second; the rest are dropped. */
+    static final int MAX_ENVELOPES_PER_SECOND = 50;
+
+    private final String vm;
+    private final EventLoopGroup loop;
+    private final Reconnector reconnector;
+    private final SocketTransport transport;
+    private final FrameCounters counters = new FrameCounters();
+    private final Map<Long, Pending> pending = new ConcurrentHashMap<>();
+    private final AtomicLong requestIds = new AtomicLong();
+    private final AtomicLong seq = new AtomicLong();
+    private final Consumer<GuestLink> onChange;
+    private final ScheduledFuture<?> ticker;
+    private volatile Channel channel;
+    private volatile AgentState state = AgentState.NO_AGENT;
+    private volatile GuestInfo guestInfo;
+    private volatile GuestFacts facts;
+    private volatile long lastContactMillis;
+    private volatile Error lastGuestError;
+    private volatile long lastMessageNanos;
+    private long windowStartNanos;
+    private int windowCount;
+    private final AtomicLong droppedMessages = new AtomicLong();
+
+    private record Pending(CompletableFuture<SetOnlineVcpusResult> future, ScheduledFuture<?> timeout) {}
+
+    /**
+     * @param onChange told (on the event loop) when the agent state changes or a guest Hello arrives
+     */
+    public GuestLink(String vm, Path agentSocket, EventLoopGroup loop, Consumer<GuestLink> onChange) {
+        this.vm = vm;
+        this.loop = loop;
+        this.onChange = onChange;
+        ProtocolInitializer init = new ProtocolInitializer(() -> new GuestLinkHandler(this),
+                io.vcpubal.protocol.Bounds.MAX_FRAME_BYTES, counters);
+        this.transport = SocketTransport.unix(agentSocket, loop, init);
+        this.reconnector = new Reconnector(transport);
+        this.ticker = loop.scheduleAtFixedRate(this::tick, 1, 1, TimeUnit.SECONDS);
+        reconnector.start();
+    }
+
+    public String vm() {
+        return vm;
+    }
+
+    public AgentState state() {
+        return state;
+    }
+
+    public Optional<GuestInfo> guestInfo() {
+        return Optional.ofNullable(guestInfo);
+    }
+
+    public Optional<GuestFacts> latestFacts() {
+        return Optional.ofNullable(facts);
+    }
+
+    /** Wall-clock millis of the last message from the guest; 0 = never. */
+    public long lastContactMillis() {
+        return lastContactMillis;
+    }
+
+    /** The last error the guest reported outside any command (e.g. input it dropped). */
+    public Optional<Error> lastGuestError() {
+        return Optional.ofNullable(lastGuestError);
+    }
+
+    public FrameCounters counters() {
+        return counters;
+    }
+
+    public long droppedMessages() {
+        return droppedMessages.get();
+    }
+
+    /** Asks the guest to keep {@code count} CPUs online (lease needed for a shrink). */
+    public CompletableFuture<SetOnlineVcpusResult> setOnlineCount(int count, int leaseMs, Duration timeout) {
+        return send(Command.newBuilder().setSetOnlineVcpus(SetOnlineVcpus.newBuilder().setCount(count).setLeaseMs(leaseMs)),
+                timeout);
+    }
+
+    /** Asks the guest to keep exactly {@code cpulist} online. */
+    public CompletableFuture<SetOnlineVcpusResult> setOnlineCpus(String cpulist, int leaseMs, Duration timeout) {
+        return send(Command.newBuilder().setSetOnlineVcpus(SetOnlineVcpus.newBuilder().setCpus(cpulist).setLeaseMs(leaseMs)),
+                timeout);
+    }
+
+    public CompletableFuture<SetOnlineVcpusResult> renewLease(int leaseMs, Duration timeout) {
+        return send(Command.newBuilder().setRenewLease(RenewLease.newBuilder().setLeaseMs(leaseMs)), timeout);
+    }
+
+    public CompletableFuture<SetOnlineVcpusResult> getOnline(Duration timeout) {
+        return send(Command.newBuilder().setGetOnlineVcpus(GetOnlineVcpus.getDefaultInstance()), timeout);
+    }
+
+    /** Sends a command; the future fails with {@link GuestCommandException} on an Error answer or timeout. */
+    public CompletableFuture<SetOnlineVcpusResult> send(Command.Builder command, Duration timeout) {
+        CompletableFuture<SetOnlineVcpusResult> f = new CompletableFuture<>();
+        Channel ch = channel;
+        if (ch == null || state != AgentState.CONNECTED) {
+            f.completeExceptionally(new GuestCommandException(Error.Code.CODE_UNSPECIFIED,
+                    "VM " + vm + ": agent not connected (" + state + ")"));
+            return f;
+        }
+        long id = requestIds.incrementAndGet();
+        ScheduledFuture<?> t = loop.schedule(() -> fail(id, "VM " + vm + ": no answer to request " + id + " within "
+                + timeout.toMillis() + " ms"), timeout.toMillis(), TimeUnit.MILLISECONDS);
+        pending.put(id, new Pending(f, t));
+        write(ch, Envelope.newBuilder().setCommand(command.setRequestId(id)));
+        return f;
+    }
+
+    /** Sends any envelope on the current link (tests use this for malformed input). */
+    public boolean sendRaw(Envelope.Builder e) {
+        Channel ch = channel;
+        if (ch == null) {
+            return false;
+        }
+        write(ch, e);
+        return true;
+    }
+
+    /** The current channel, for tests that write raw bytes. */
+    public Optional<Channel> channel() {
+        return Optional.ofNullable(channel);
+    }
+
+    void connected(Channel ch) {
+        channel = ch;
+        windowStartNanos = System.nanoTime();
+        windowCount = 0;
+        setState(AgentState.CONNECTING);
+        sendHello(ch);
+    }
+
+    void disconnected(Channel ch) {
+        if (channel == ch) {
+            channel = null;
+            failAll("VM " + vm + ": link to the agent closed");
+            setState(AgentState.NO_AGENT);
+        }
+    }
+
+    void received(Channel ch, Envelope msg) {
+        if (!withinRate()) {
+            droppedMessages.incrementAndGet();
+            return;
+        }
+        lastMessageNanos = System.nanoTime();
+        lastContactMillis = System.currentTimeMillis();
+        switch (msg.getBodyCase()) {
+            case HELLO -> hello(ch, msg);
+            case FACTS -> {
+                Optional<String> problem = GuestMessageCheck.problemWith(msg.getFacts());
+                if (problem.isPresent()) {
+                    droppedMessages.incrementAndGet();
+                    LOG.warn("VM {}: dropped facts: {}", vm, problem.get());
+                } else if (state == AgentState.CONNECTED) {
+                    facts = msg.getFacts();
+                } else {
+                    // Facts from an agent we have not greeted (it restarted): greet it again.
+                    sendHello(ch);
+                }
+            }
+            case RESULT -> {
+                Pending p = pending.remove(msg.getResult().getRequestId());
+                if (p != null) {
+                    p.timeout.cancel(false);
+                    p.future.complete(msg.getResult().getOnlineVcpus());
+                }
+            }
+            case ERROR -> {
+                Error e = msg.getError();
+                Pending p = e.getRequestId() == 0 ? null : pending.remove(e.getRequestId());
+                if (p != null) {
+                    p.timeout.cancel(false);
+                    p.future.completeExceptionally(new GuestCommandException(e.getCode(),
+                            "VM " + vm + ": " + e.getCode() + ": " + e.getMessage()));
+                } else {
+                    lastGuestError = e;
+                    LOG.warn("VM {}: agent reports {}: {}", vm, e.getCode(), e.getMessage());
+                    if (e.getMessage().contains("send Hello before commands")) {
+                        sendHello(ch);
+                    }
+                }
+            }
+            default -> { }
+        }
+    }
+
+    void badInput(Throwable cause) {
+        droppedMessages.incrementAndGet();
+        LOG.warn("VM {}: undecodable message from the guest: {}", vm, cause.toString());
+    }
+
+    private void hello(Channel ch, Envelope msg) {
+        var incompatible = ProtocolVersion.incompatibility(msg.getHello());
+        if (incompatible.isPresent()) {
+            LOG.error("VM {}: {}", vm, incompatible.get().getMessage());
+            write(ch, Envelope.newBuilder().setError(incompatible.get())).addListener(f -> ch.close());
+            setState(AgentState.INCOMPATIBLE);
+            return;
+        }
+        Optional<String> problem = GuestMessageCheck.problemWith(msg.getHello().getGuest());
+        if (problem.isPresent()) {
+            LOG.warn("VM {}: ignored guest Hello: {}", vm, problem.get());
+            return;
+        }
+        guestInfo = msg.getHello().getGuest();
+        setState(AgentState.CONNECTED);
+        onChange.accept(this);
+    }
+
+    private void tick() {
+        Channel ch = channel;
+        if (ch == null || state == AgentState.INCOMPATIBLE) {
+            return;
+        }
+        boolean quiet = System.nanoTime() - lastMessageNanos > QUIET_AFTER.toNanos();
+        if (state == AgentState.CONNECTED && quiet) {
+            LOG.warn("VM {}: agent silent for {} s", vm, QUIET_AFTER.toSeconds());
+            setState(AgentState.CONNECTING);
+        }
+        if (state == AgentState.CONNECTING) {
+            sendHello(ch);
+        }
+    }
+
+    private void sendHello(Channel ch) {
+        write(ch, Envelope.newBuilder().setHello(ProtocolVersion.hello(Role.ROLE_HOST).setVmName(vm)));
+    }
+
+    private io.netty.channel.ChannelFuture write(Channel ch, Envelope.Builder e) {
+        return ch.writeAndFlush(e.setSeq(seq.incrementAndGet()).build());
+    }
+
+    private boolean withinRate() {
+        long now = System.nanoTime();
+        if (now - windowStartNanos > 1_000_000_000L) {
+            windowStartNanos = now;
+            windowCount = 0;
+        }
+        return ++windowCount <= MAX_ENVELOPES_PER_SECOND;
+    }
+
+    private void setState(AgentState next) {
+        AgentState prev = state;
+        state = next;
+        if (prev != next) {
+            LOG.info("VM {}: agent {} -> {}", vm, prev, next);
+            onChange.accept(this);
+        }
+    }
+
+    private void fail(long id, String why) {
+        Pending p = pending.remove(id);
+        if (p != null) {
+            p.future.completeExceptionally(new GuestCommandException(Error.Code.CODE_UNSPECIFIED, why));
+        }
+    }
+
+    private void failAll(String why) {
+        for (Long id : pending.keySet()) {
+            Pending p = pending.remove(id);
+            if (p != null) {
+                p.timeout.cancel(false);
+                p.future.completeExceptionally(new GuestCommandException(Error.Code.CODE_UNSPECIFIED, why));
+            }
+        }
+    }
+
+    @Override
+    public void close() {
+        ticker.cancel(false);
+        reconnector.close();
+        transport.close();
+        failAll("VM " + vm + ": link closed by the host");
+    }
+}
