@@ -1,0 +1,32 @@
+package io.vcpubal.host.reconcile;
+
+import io.vcpubal.host.topology.CpuSet;
+
+/** One step the reconciler takes for one VM. */
+public sealed interface Action {
+    String vm();
+
+    /** Ask the guest to keep {@code online} vCPUs online (highest-numbered go first). */
+    record Balloon(String vm, int online) implements Action {
+        @Override
+        public String toString() {
+            return vm + ": balloon to " + online;
+        }
+    }
+
+    /** Pin one vCPU thread to {@code cpus}. */
+    record PinVcpu(String vm, int vcpu, CpuSet cpus) implements Action {
+        @Override
+        public String toString() {
+            return vm + ": pin vCPU " + vcpu + " to " + cpus;
+        }
+    }
+
+    /** Pin the VM's emulator (non-vCPU) threads to {@code cpus}. */
+    record PinEmulator(String vm, CpuSet cpus) implements Action {
+        @Override
+        public String toString() {
+            return vm + ": pin emulator to " + cpus;
+        }
+    }
+}
