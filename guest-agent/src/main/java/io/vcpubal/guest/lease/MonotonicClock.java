@@ -27,7 +27,12 @@ public final class MonotonicClock extends Clock {
     }
 
     public static MonotonicClock create() {
-        return new MonotonicClock(Instant.now(), System.nanoTime(), System::nanoTime);
+        return of(Instant.now(), System::nanoTime);
+    }
+
+    /** Anchors {@code origin} at the ticker's current value. */
+    static MonotonicClock of(Instant origin, LongSupplier nanoTime) {
+        return new MonotonicClock(origin, nanoTime.getAsLong(), nanoTime);
     }
 
     @Override

@@ -14,7 +14,8 @@ package io.vcpubal.guest.metrics;
  * @param voluntaryCtxtSwitches summed over the live threads
  * @param involuntaryCtxtSwitches summed over the live threads (preemptions)
  * @param threadsSummed how many threads the sums cover; less than {@code threads} when capped at
- *     {@link ProcessSampler#MAX_THREADS_SUMMED} or when threads came and went during the walk
+ *     {@link ProcessSampler#MAX_THREADS_SUMMED} or {@link ProcessSampler#MAX_THREADS_PER_SAMPLE}, or when
+ *     threads came and went during the walk; 0 when the process exited before its details were read
  */
 public record ProcessCpu(int pid, String name, long userTicks, long systemTicks, long cpuDeltaTicks, int threads,
                          TaskSchedstat schedstat, long voluntaryCtxtSwitches, long involuntaryCtxtSwitches,

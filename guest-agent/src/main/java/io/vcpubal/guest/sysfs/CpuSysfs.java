@@ -1,6 +1,7 @@
 package io.vcpubal.guest.sysfs;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
@@ -163,8 +164,17 @@ public final class CpuSysfs {
     }
 
     // Strict on purpose: guessing the state of a CPU we are about to write could offline the wrong one.
+    // Reads at most 16 bytes: the file holds "0\n" or "1\n", and a misplaced device must not be read forever.
     private static boolean readOnlineFile(int cpu, Path file) throws IOException {
-        String text = Files.readString(file, StandardCharsets.US_ASCII).strip();
+        byte[] head = new byte[16];
+        int length = 0;
+        try (InputStream in = Files.newInputStream(file)) {
+            int n;
+            while (length < head.length && (n = in.read(head, length, head.length - length)) > 0) {
+                length += n;
+            }
+        }
+        String text = new String(head, 0, length, StandardCharsets.US_ASCII).strip();
         switch (text) {
             case "0":
                 return false;

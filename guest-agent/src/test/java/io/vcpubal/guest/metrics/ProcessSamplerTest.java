@@ -86,6 +86,20 @@ class ProcessSamplerTest {
     }
 
     @Test
+    void theThreadWalkIsBudgetedPerSample() {
+        // Budget 10: java (23 threads) gets 10, then the rest only their main thread's files.
+        ProcessTop top = new ProcessSampler(Fixtures.root(Fixtures.THIS_VM), 3, 10).sample();
+        assertEquals(List.of(Fixtures.JAVA_PID, 1, Fixtures.TRICKY_PID), pids(top));
+        assertEquals(10, top.processes().get(0).threadsSummed());
+        ProcessCpu processApi = top.processes().get(1);
+        assertEquals(13, processApi.threads());
+        assertEquals(1, processApi.threadsSummed());
+        assertEquals(337, processApi.voluntaryCtxtSwitches(), "main thread only, from /proc/1/status");
+        assertEquals(43, processApi.involuntaryCtxtSwitches());
+        assertEquals(1, top.processes().get(2).threadsSummed());
+    }
+
+    @Test
     void aReusedPidCountsFromZero() throws IOException {
         useProcOf(Fixtures.THIS_VM);
         ProcessSampler sampler = new ProcessSampler(root, 5);

@@ -100,6 +100,16 @@ class CpuSysfsTest {
     }
 
     @Test
+    void aDeviceInPlaceOfTheOnlineFileIsNotReadForever() throws IOException {
+        SysfsFixture.create(root, "0-1", "0-1", CpuList.of(0));
+        Path online = root.resolve("sys/devices/system/cpu/cpu1/online");
+        Files.delete(online);
+        Files.createSymbolicLink(online, Path.of("/dev/zero"));
+        IOException e = assertThrows(IOException.class, () -> new CpuSysfs(root).read(1));
+        assertTrue(e.getMessage().contains("not 0 or 1"), e.getMessage());
+    }
+
+    @Test
     void aWriteThatDoesNotTakeEffectFailsVerification() throws IOException {
         SysfsFixture.create(root, "0-1", "0-1", CpuList.of(0));
         CpuSysfs sysfs = new CpuSysfs(root, (file, value) -> { });

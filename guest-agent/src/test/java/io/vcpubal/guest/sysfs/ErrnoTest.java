@@ -1,11 +1,15 @@
 package io.vcpubal.guest.sysfs;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
 class ErrnoTest {
@@ -23,6 +27,15 @@ class ErrnoTest {
                 Errno.describe(new FileSystemException("/sys/x", null, "Read-only file system")));
         assertEquals("EACCES: Permission denied", Errno.describe(new AccessDeniedException("/sys/x")));
         assertEquals("ENOENT: No such file or directory", Errno.describe(new NoSuchFileException("/sys/x")));
+    }
+
+    @Test
+    void describesARealKernelErrorFromTheFileWriter() {
+        // /dev/full fails every write with ENOSPC: the same path a failed sysfs write takes through the JDK.
+        Path full = Path.of("/dev/full");
+        Assumptions.assumeTrue(Files.isWritable(full), "no /dev/full here");
+        IOException e = assertThrows(IOException.class, () -> CpuSysfs.FILE_WRITER.write(full, "0"));
+        assertEquals("ENOSPC: No space left on device", Errno.describe(e));
     }
 
     @Test
