@@ -8,6 +8,7 @@ import io.vcpubal.client.CpuState;
 import io.vcpubal.guest.apps.AppContention;
 import io.vcpubal.guest.apps.NotifyServer;
 import io.vcpubal.guest.balloon.BalloonPolicy;
+import io.vcpubal.guest.balloon.BalloonResult;
 import io.vcpubal.guest.balloon.VcpuBalloon;
 import io.vcpubal.guest.commands.BalloonCommands;
 import io.vcpubal.guest.commands.CommandRegistry;
@@ -78,6 +79,11 @@ public final class Agent implements AutoCloseable {
 
     /** Starts everything; the host link keeps retrying on its own. */
     public void start() {
+        // A previous agent that died while the guest was shrunk left no lease behind: start from all CPUs.
+        BalloonResult restored = lease.restoreAll();
+        if (!restored.before().equals(restored.online())) {
+            LOG.warn("CPUs were left offline by a previous run; restored: {}", restored);
+        }
         LeaseWatchdog watchdog = new LeaseWatchdog(lease, timer);
         watchdog.start();
         try {
