@@ -1,0 +1,19 @@
+package io.vcpubal.host.daemon;
+
+import java.util.List;
+
+/**
+ * One VM as {@code vcpubal-host status} shows it.
+ *
+ * @param share pCPUs the plan gives this VM (0 when not planned)
+ * @param guestOnline online vCPUs as the guest reports them (cpulist), null without an agent
+ * @param pins each vCPU thread and the pCPUs the kernel lets it run on now
+ * @param stealShare steal share of the guest's last report, -1 when unknown
+ * @param lastContactMs wall-clock millis of the agent's last message, 0 = never
+ */
+public record VmStatus(String name, int weight, double share, String mode, int targetOnline, int vcpus,
+                       String guestOnline, List<VcpuPin> pins, double stealShare, String agent, long lastContactMs,
+                       String lastError) {
+    /** One vCPU thread's pin as read back from the kernel. */
+    public record VcpuPin(int vcpu, int tid, String cpus) {}
+}
