@@ -150,7 +150,7 @@ public final class HostDaemon implements AutoCloseable {
             // Shown through lastError.
         }
         GuestLink link = rt.link;
-        String agent = link == null ? "none configured" : stateText(link.state());
+        String agent = link == null ? "no agent" : stateText(link.state());
         String online = guestOnlineText(rt).orElse(null);
         double steal = link == null ? -1 : link.latestFacts().map(f -> f.getContention().getStealShare()).orElse(-1.0);
         VmPlan p = rt.plan;
