@@ -2,9 +2,12 @@ package io.vcpubal.host.link;
 
 /** How the host sees a VM's agent. */
 public enum AgentState {
-    /** No agent answers (socket absent, guest not booted, agent stopped): the VM is pinned only. */
+    /**
+     * No agent answers (socket absent, guest not booted, agent stopped or silent for {@link GuestLink#QUIET_AFTER}):
+     * the VM is pinned only. Hello is repeated every second while the socket is open.
+     */
     NO_AGENT,
-    /** Connected to the port, our Hello sent, no guest Hello yet (or the guest went quiet). */
+    /** Connected to the port, our Hello sent, no guest Hello yet. */
     CONNECTING,
     /** The guest answered Hello and reports facts. */
     CONNECTED,

@@ -262,10 +262,11 @@ public final class GuestLink implements AutoCloseable {
         }
         boolean quiet = System.nanoTime() - lastMessageNanos > QUIET_AFTER.toNanos();
         if (state == AgentState.CONNECTED && quiet) {
+            // QEMU's socket stays open when the agent inside dies: silence is how a dead agent shows.
             LOG.warn("VM {}: agent silent for {} s", vm, QUIET_AFTER.toSeconds());
-            setState(AgentState.CONNECTING);
+            setState(AgentState.NO_AGENT);
         }
-        if (state == AgentState.CONNECTING) {
+        if (state != AgentState.CONNECTED) {
             sendHello(ch);
         }
     }
