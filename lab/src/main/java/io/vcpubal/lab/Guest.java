@@ -22,6 +22,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * with tmpfs on {@code /tmp} and {@code /run} and a writable per-guest share at {@link #GUEST_SHARE}, so
  * host programs (the JDK, built jars) run inside it by their host paths.
  *
+ * <p>The host root is mounted with {@code cache=loose} (it makes {@code java -version} in the guest about
+ * 4x faster), so a host file that changes <em>while the guest runs</em> may look stale inside it: put
+ * such files in the share, which is uncached.
+ *
  * <p>Commands run through the share: {@link #exec} waits for the result, {@link #spawn} does not. Each
  * command runs with the host's {@code /bin/sh} as root, in its own session, with {@code /} as working
  * directory. A command is picked up within about {@value GuestScripts#POLL_SECONDS} s.

@@ -132,7 +132,8 @@ public final class GuestImageCache {
         } catch (IOException e) {
             throw new UncheckedIOException("could not read " + imageDir.resolve(PROPERTIES), e);
         }
-        return new GuestImage(imageDir.resolve("vmlinuz"), imageDir.resolve("initrd.img"),
+        return new GuestImage(imageDir.resolve(props.getProperty("kernelFile", "vmlinuz")),
+                imageDir.resolve("initrd.img"),
                 props.getProperty("kernelVersion", "unknown"));
     }
 
@@ -194,10 +195,15 @@ public final class GuestImageCache {
             Path image = work.resolve("image");
             Files.createDirectories(image);
             Initramfs.write(staging, image.resolve("initrd.img"));
-            Files.copy(vmlinuz, image.resolve("vmlinuz"));
+            String kernelFile = uncompressedKernel(vmlinuz, kernelTree.resolve("boot/config-" + version), work,
+                    image.resolve("vmlinux")) ? "vmlinux" : "vmlinuz";
+            if (kernelFile.equals("vmlinuz")) {
+                Files.copy(vmlinuz, image.resolve("vmlinuz"));
+            }
             Properties props = new Properties();
             props.setProperty("kernelPackage", kernelPackage);
             props.setProperty("kernelVersion", version);
+            props.setProperty("kernelFile", kernelFile);
             props.setProperty("kernelDeb", kernelDeb.getFileName().toString());
             props.setProperty("busyboxDeb", busyboxDeb.getFileName().toString());
             props.setProperty("modules", String.join(",", moduleFiles));
@@ -278,6 +284,52 @@ public final class GuestImageCache {
 
     private static List<String> readIfExists(Path file) throws IOException {
         return Files.isRegularFile(file) ? Files.readAllLines(file) : List.of();
+    }
+
+    /**
+     * Writes the uncompressed ELF kernel to {@code target} if the kernel can boot that way (PVH entry) and
+     * its compression can be undone here; returns false to boot the bzImage instead (slower, still fine).
+     */
+    private boolean uncompressedKernel(Path vmlinuz, Path config, Path work, Path target) throws IOException {
+        if (!readIfExists(config).contains("CONFIG_PVH=y")) {
+            progress.accept("lab: kernel has no PVH entry point; booting the compressed kernel");
+            return false;
+        }
+        byte[] bz = Files.readAllBytes(vmlinuz);
+        Optional<BzImage.Payload> payload = BzImage.locate(bz);
+        if (payload.isEmpty()) {
+            progress.accept("lab: kernel compression not recognised; booting the compressed kernel");
+            return false;
+        }
+        BzImage.Payload p = payload.get();
+        progress.accept("lab: decompressing the kernel (" + p.format() + ") for faster boots ...");
+        Path compressed = work.resolve("vmlinux.compressed");
+        try (OutputStream out = Files.newOutputStream(compressed)) {
+            out.write(bz, p.offset(), p.length());
+        }
+        if (p.format() == BzImage.Format.GZIP) {
+            try (InputStream in = new GZIPInputStream(Files.newInputStream(compressed))) {
+                Files.copy(in, target);
+            }
+        } else {
+            HostTool tool = p.format() == BzImage.Format.XZ ? HostTool.XZ : HostTool.ZSTD;
+            Optional<Path> exe = tool.find();
+            if (exe.isEmpty()) {
+                progress.accept("lab: no " + tool.command() + " (Debian package " + tool.debianPackage()
+                        + "); booting the compressed kernel, which is slower");
+                return false;
+            }
+            HostCommand.run(work, List.of(exe.get().toString(), "-dc"), compressed, target);
+        }
+        byte[] head = new byte[4];
+        try (InputStream in = Files.newInputStream(target)) {
+            if (in.readNBytes(head, 0, 4) != 4 || !BzImage.isElf(head)) {
+                Files.delete(target);
+                progress.accept("lab: decompressed kernel is no ELF file; booting the compressed kernel");
+                return false;
+            }
+        }
+        return true;
     }
 
     /** busybox insmod may not read compressed modules, so they are decompressed here. */

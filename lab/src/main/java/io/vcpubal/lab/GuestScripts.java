@@ -54,7 +54,9 @@ final class GuestScripts {
                 + "for m in " + String.join(" ", moduleFiles) + "; do\n"
                 + "  insmod /lib/modules/$m || fail \"insmod $m\"\n"
                 + "done\n"
-                + "mount " + ninep + ",ro " + HOST_ROOT_TAG + " /mnt || fail 'mount host root (9p " + HOST_ROOT_TAG
+                // cache=loose: the host root hardly changes while a guest runs, and page-cached reads make
+                // java start ~4x faster under TCG; the share stays uncached because both sides write it
+                + "mount " + ninep + ",ro,cache=loose " + HOST_ROOT_TAG + " /mnt || fail 'mount host root (9p " + HOST_ROOT_TAG
                 + ")'\n"
                 + "for d in proc sys dev; do mount -o bind /$d /mnt/$d || fail \"bind /$d\"; done\n"
                 + "mount -t tmpfs -o mode=1777 tmpfs /mnt/tmp || fail 'tmpfs /tmp'\n"
@@ -113,7 +115,7 @@ final class GuestScripts {
     static String fingerprint() {
         try {
             MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            for (String part : List.of("format=1", init(List.of("x.ko")), runner(), job(),
+            for (String part : List.of("format=2", init(List.of("x.ko")), runner(), job(),
                     String.join(",", ModuleDeps.GUEST_ROOTS))) {
                 sha.update(part.getBytes(StandardCharsets.UTF_8));
                 sha.update((byte) 0);
