@@ -65,7 +65,7 @@ public final class Guest {
         ProcessBuilder pb = new ProcessBuilder(QemuCommand.build(qemu, spec, image, dirs))
                 .directory(dirs.root().toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
-                .redirectOutput(dirs.root().resolve("qemu.out").toFile())
+                .redirectOutput(dirs.qemuOutput().toFile())
                 .redirectErrorStream(true);
         Instant launched = Instant.now();
         return new Guest(spec, dirs, ProcessLauncher.start(pb), launched);
@@ -273,8 +273,10 @@ public final class Guest {
     }
 
     private LabException failure(String what) {
-        return new LabException("guest " + name() + ": " + what + "\n--- console tail (" + consoleLog() + ") ---\n"
-                + consoleTail());
+        String qemuOutput = readOrEmpty(dirs.qemuOutput()).strip();
+        return new LabException("guest " + name() + ": " + what
+                + (qemuOutput.isEmpty() ? "" : "\n--- QEMU output ---\n" + qemuOutput)
+                + "\n--- console tail (" + consoleLog() + ") ---\n" + consoleTail());
     }
 
     private static int parseExitCode(String text) {

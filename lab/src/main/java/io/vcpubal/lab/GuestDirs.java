@@ -19,6 +19,11 @@ record GuestDirs(Path root) {
         return root.resolve("console.log");
     }
 
+    /** QEMU's own stdout and stderr (option errors, warnings). */
+    Path qemuOutput() {
+        return root.resolve("qemu.out");
+    }
+
     Path share() {
         return root.resolve("share");
     }

@@ -125,9 +125,14 @@ public final class Lab implements AutoCloseable {
         try {
             Files.createDirectories(keepLogsIn);
             for (Guest g : guests) {
+                String prefix = runDir.getFileName() + "-" + g.name();
                 if (Files.exists(g.consoleLog())) {
-                    Files.copy(g.consoleLog(), keepLogsIn.resolve(runDir.getFileName() + "-" + g.name() + "-console.log"),
+                    Files.copy(g.consoleLog(), keepLogsIn.resolve(prefix + "-console.log"),
                             StandardCopyOption.REPLACE_EXISTING);
+                }
+                Path qemuOutput = g.consoleLog().resolveSibling("qemu.out");
+                if (Files.exists(qemuOutput) && Files.size(qemuOutput) > 0) {
+                    Files.copy(qemuOutput, keepLogsIn.resolve(prefix + "-qemu.out"), StandardCopyOption.REPLACE_EXISTING);
                 }
             }
         } catch (IOException e) {

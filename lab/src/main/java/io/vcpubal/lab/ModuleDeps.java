@@ -100,8 +100,9 @@ final class ModuleDeps {
         if (deps == null) {
             throw new LabException("kernel module " + name + " is neither in modules.dep nor built in");
         }
-        for (String dep : deps) {
-            visit(dep, ordered, path);
+        // modules.dep lists what a module needs so that the reverse is a load order (modprobe's way)
+        for (int i = deps.size() - 1; i >= 0; i--) {
+            visit(deps.get(i), ordered, path);
         }
         path.remove(name);
         ordered.add(name);
