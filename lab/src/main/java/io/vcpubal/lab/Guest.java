@@ -68,7 +68,14 @@ public final class Guest {
                 .redirectOutput(dirs.qemuOutput().toFile())
                 .redirectErrorStream(true);
         Instant launched = Instant.now();
-        return new Guest(spec, dirs, ProcessLauncher.start(pb), launched);
+        Process process = ProcessLauncher.start(pb);
+        try {
+            Files.writeString(dirs.root().resolve(StaleRuns.QEMU_PID_FILE), process.pid() + "\n");
+        } catch (IOException e) {
+            process.destroyForcibly();
+            throw new UncheckedIOException("could not record the QEMU pid in " + dirs.root(), e);
+        }
+        return new Guest(spec, dirs, process, launched);
     }
 
     public String name() {

@@ -74,13 +74,22 @@ public final class GuestImageCache {
             synchronized (JVM_LOCK) {
                 try (FileChannel lockFile = FileChannel.open(dir.resolve(".lock"),
                         StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-                     FileLock ignored = lockFile.lock()) {
+                     FileLock ignored = lock(lockFile)) {
                     return prepareLocked();
                 }
             }
         } catch (IOException e) {
             throw new UncheckedIOException("guest image cache " + dir, e);
         }
+    }
+
+    private FileLock lock(FileChannel lockFile) throws IOException {
+        FileLock lock = lockFile.tryLock();
+        if (lock != null) {
+            return lock;
+        }
+        progress.accept("lab: waiting for another process that prepares " + dir + " ...");
+        return lockFile.lock();
     }
 
     private GuestImage prepareLocked() throws IOException {

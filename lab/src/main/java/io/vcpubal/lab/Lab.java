@@ -212,11 +212,14 @@ public final class Lab implements AutoCloseable {
             }
             Path qemu = HostTool.QEMU.require();
             GuestImage img = image != null ? image : (cache != null ? cache : GuestImageCache.defaultCache()).prepare();
+            // under /tmp, not java.io.tmpdir: socket paths must stay short
+            Path tmp = Path.of("/tmp");
+            StaleRuns.clean(tmp);
             Path runDir;
             try {
-                // under /tmp, not java.io.tmpdir: socket paths must stay short
-                runDir = Files.createTempDirectory(Path.of("/tmp"), "vcpubal-lab-",
+                runDir = Files.createTempDirectory(tmp, StaleRuns.PREFIX,
                         PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+                StaleRuns.markOwner(runDir);
             } catch (IOException e) {
                 throw new UncheckedIOException("could not create a lab run directory in /tmp", e);
             }
