@@ -28,7 +28,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *
  * <p>Commands run through the share: {@link #exec} waits for the result, {@link #spawn} does not. Each
  * command runs with the host's {@code /bin/sh} as root, in its own session, with {@code /} as working
- * directory. A command is picked up within about {@value GuestScripts#POLL_SECONDS} s.
+ * directory. A command starts at once: the host rings a doorbell (a second virtio-serial port) after
+ * placing it; the guest also scans the share every few seconds in case a ring is lost.
  */
 public final class Guest {
     /** Where the guest sees its writable share ({@link #shareDir()} on the host). */
@@ -43,6 +44,7 @@ public final class Guest {
     private final Process process;
     private final Instant launched;
     private final AtomicLong commandSeq = new AtomicLong();
+    private final Doorbell doorbell;
     private volatile Instant readyAt;
 
     private Guest(GuestSpec spec, GuestDirs dirs, Process process, Instant launched) {
@@ -50,6 +52,7 @@ public final class Guest {
         this.dirs = dirs;
         this.process = process;
         this.launched = launched;
+        this.doorbell = new Doorbell(dirs.doorbellSocket());
     }
 
     /** Creates the guest's directories and starts QEMU; does not wait for the guest to boot. */
@@ -139,6 +142,7 @@ public final class Guest {
             sleep(POLL);
         }
         readyAt = Instant.now();
+        doorbell.connect();
     }
 
     /** Time from starting QEMU to the command runner being ready; fails if the guest is not ready yet. */
@@ -219,6 +223,7 @@ public final class Guest {
 
     /** Stops QEMU: QMP quit, then SIGTERM, then SIGKILL, each after a grace period. Never throws. */
     void stop() {
+        doorbell.close();
         if (process.isAlive()) {
             try (SocketChannel qmp = SocketChannel.open(UnixDomainSocketAddress.of(dirs.qmpSocket()))) {
                 // QEMU drops queued requests when the client hangs up, so stay connected until it exits
@@ -263,6 +268,7 @@ public final class Guest {
         } catch (IOException e) {
             throw new UncheckedIOException("could not submit a command to guest " + name(), e);
         }
+        doorbell.ring();
         return id;
     }
 

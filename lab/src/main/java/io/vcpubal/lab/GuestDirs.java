@@ -15,6 +15,11 @@ record GuestDirs(Path root) {
         return root.resolve("agent.sock");
     }
 
+    /** Host side of the lab's doorbell port (see {@link QemuCommand#DOORBELL_PORT}). */
+    Path doorbellSocket() {
+        return root.resolve("doorbell.sock");
+    }
+
     Path consoleLog() {
         return root.resolve("console.log");
     }
@@ -30,7 +35,7 @@ record GuestDirs(Path root) {
 
     /** Fails early with a clear message instead of QEMU's "UNIX socket path too long". */
     void checkSocketPaths() {
-        for (Path socket : new Path[] {qmpSocket(), agentSocket()}) {
+        for (Path socket : new Path[] {qmpSocket(), agentSocket(), doorbellSocket()}) {
             int bytes = socket.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8).length;
             if (bytes > MAX_SOCKET_PATH_BYTES) {
                 throw new LabException("socket path is " + bytes + " bytes, the limit is " + MAX_SOCKET_PATH_BYTES

@@ -8,6 +8,8 @@ import java.util.List;
 final class QemuCommand {
     /** The virtio-serial port name the guest agent looks for. */
     static final String AGENT_PORT = "io.vcpubal.agent.0";
+    /** The lab's own port: the host writes a byte per submitted command so the runner wakes at once. */
+    static final String DOORBELL_PORT = "io.vcpubal.lab.0";
     /**
      * Kernel command line. panic=-1 plus QEMU's -no-reboot turn a failed /init into a QEMU exit, which the
      * host notices at once. (Quieter log levels and probing switches made no measurable difference.)
@@ -34,6 +36,8 @@ final class QemuCommand {
         c.addAll(List.of("-device", "virtio-serial-pci,id=vserial0"));
         c.addAll(List.of("-chardev", "socket,id=agent0,path=" + escape(dirs.agentSocket()) + ",server=on,wait=off"));
         c.addAll(List.of("-device", "virtserialport,bus=vserial0.0,chardev=agent0,name=" + AGENT_PORT));
+        c.addAll(List.of("-chardev", "socket,id=doorbell0,path=" + escape(dirs.doorbellSocket()) + ",server=on,wait=off"));
+        c.addAll(List.of("-device", "virtserialport,bus=vserial0.0,chardev=doorbell0,name=" + DOORBELL_PORT));
         c.addAll(List.of("-virtfs", "local,path=/,mount_tag=" + GuestScripts.HOST_ROOT_TAG
                 + ",security_model=none,readonly=on,multidevs=remap"));
         c.addAll(List.of("-virtfs", "local,path=" + escape(dirs.share()) + ",mount_tag=" + GuestScripts.SHARE_TAG

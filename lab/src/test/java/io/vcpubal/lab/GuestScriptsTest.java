@@ -1,6 +1,7 @@
 package io.vcpubal.lab;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -65,12 +66,18 @@ class GuestScriptsTest {
     }
 
     @Test
-    void runnerSignalsReadyThenPollsForCommands() {
+    void runnerOpensTheDoorbellSignalsReadyThenWaitsForCommands() {
         String runner = GuestScripts.runner();
-        assertTrue(indexOf(runner, "$S/ready.tmp && $B mv $S/ready.tmp $S/ready") < indexOf(runner, "while :; do"));
+        int ready = indexOf(runner, "$S/ready.tmp && $B mv $S/ready.tmp $S/ready");
+        assertTrue(indexOf(runner, "= io.vcpubal.lab.0 ]") < ready, "doorbell found by its port name first");
+        assertTrue(ready < indexOf(runner, "while :; do"));
+        // doorbell first, the timer FIFO when the doorbell reports EOF (host not connected)
+        assertTrue(runner.contains("read -t 5 _ <&4 || read -t 0.2 _ <&3"), runner);
+        assertTrue(indexOf(runner, "jobs > /dev/null") > indexOf(runner, "<&3"), "reaps in the loop");
         // a command is moved away before it starts, so it runs once
         assertTrue(indexOf(runner, "$B mv \"$f\" $S/run/$n.sh || continue") < indexOf(runner, "setsid"));
-        assertTrue(runner.contains("sleep " + GuestScripts.POLL_SECONDS));
+        // waiting must not fork: an idle guest would otherwise burn host CPU under TCG
+        assertFalse(runner.contains("sleep"), runner);
     }
 
     @Test

@@ -51,13 +51,15 @@ class QemuCommandTest {
     }
 
     @Test
-    void exposesQmpAndTheAgentPortAsUnixSocketServers() {
+    void exposesQmpTheAgentPortAndTheDoorbellAsUnixSocketServers() {
         List<String> args = QemuCommand.build(QEMU, GuestSpec.of("g1", 2), IMAGE, DIRS);
         assertEquals("unix:/tmp/vcpubal-lab-1/g1/qmp.sock,server=on,wait=off", after(args, "-qmp"));
-        assertEquals("socket,id=agent0,path=/tmp/vcpubal-lab-1/g1/agent.sock,server=on,wait=off",
-                after(args, "-chardev"));
+        assertEquals(List.of("socket,id=agent0,path=/tmp/vcpubal-lab-1/g1/agent.sock,server=on,wait=off",
+                        "socket,id=doorbell0,path=/tmp/vcpubal-lab-1/g1/doorbell.sock,server=on,wait=off"),
+                valuesOf(args, "-chardev"));
         assertEquals(List.of("virtio-serial-pci,id=vserial0",
-                        "virtserialport,bus=vserial0.0,chardev=agent0,name=io.vcpubal.agent.0"),
+                        "virtserialport,bus=vserial0.0,chardev=agent0,name=io.vcpubal.agent.0",
+                        "virtserialport,bus=vserial0.0,chardev=doorbell0,name=io.vcpubal.lab.0"),
                 valuesOf(args, "-device"));
     }
 
