@@ -81,10 +81,12 @@ public final class Guest {
         return new Guest(spec, dirs, process, launched);
     }
 
+    /** The name from the {@link GuestSpec}; also the guest's directory name in the lab's run directory. */
     public String name() {
         return spec.name();
     }
 
+    /** What this guest was booted with. */
     public GuestSpec spec() {
         return spec;
     }
@@ -109,6 +111,7 @@ public final class Guest {
         return dirs.consoleLog();
     }
 
+    /** The QEMU process (started through setpriv, which execs QEMU, so this is QEMU itself). */
     public Process process() {
         return process;
     }
@@ -118,6 +121,7 @@ public final class Guest {
         return process.pid();
     }
 
+    /** Whether QEMU still runs. */
     public boolean isAlive() {
         return process.isAlive();
     }

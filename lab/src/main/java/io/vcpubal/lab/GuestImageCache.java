@@ -62,6 +62,7 @@ public final class GuestImageCache {
         return new GuestImageCache(dir);
     }
 
+    /** The cache directory (absolute). */
     public Path dir() {
         return dir;
     }

@@ -8,6 +8,7 @@ package io.vcpubal.lab;
  * @param exitCode its exit status (128+N if killed by signal N)
  */
 public record GuestResult(String stdout, String stderr, int exitCode) {
+    /** Whether the exit code is 0. */
     public boolean ok() {
         return exitCode == 0;
     }

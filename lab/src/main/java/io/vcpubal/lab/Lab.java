@@ -54,6 +54,7 @@ public final class Lab implements AutoCloseable {
         return builder().guests(List.of(specs)).start();
     }
 
+    /** A builder for labs with non-default image, timeout or log directory. */
     public static Builder builder() {
         return new Builder();
     }
@@ -73,6 +74,7 @@ public final class Lab implements AutoCloseable {
         throw new IllegalArgumentException("no guest named '" + name + "' in this lab");
     }
 
+    /** The image every guest of this lab booted. */
     public GuestImage image() {
         return image;
     }
@@ -162,11 +164,13 @@ public final class Lab implements AutoCloseable {
             }
         }
 
+        /** Adds a guest to boot; names must be unique. */
         public Builder guest(GuestSpec spec) {
             specs.add(Objects.requireNonNull(spec));
             return this;
         }
 
+        /** Adds guests to boot, in this order. */
         public Builder guests(List<GuestSpec> list) {
             list.forEach(this::guest);
             return this;

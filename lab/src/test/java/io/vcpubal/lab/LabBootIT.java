@@ -30,6 +30,9 @@ class LabBootIT {
             assertTrue(runDir.toString().startsWith("/tmp/vcpubal-lab-"), runDir.toString());
             assertTrue(Files.exists(g.qmpSocket()) && Files.exists(g.agentSocket()), "QEMU created its sockets");
 
+            // the runner (PID 1) listens on the doorbell port, so commands need not wait for its idle scan
+            assertTrue(g.exec("readlink /proc/1/fd/4", CMD).requireOk().stdout().startsWith("/dev/vport"));
+
             assertEquals("0-1", g.exec("cat /sys/devices/system/cpu/online", CMD).requireOk().stdout().strip());
             assertEquals("0", g.exec("echo 0 > /sys/devices/system/cpu/cpu1/online && cat /sys/devices/system/cpu/online",
                     CMD).requireOk().stdout().strip());
