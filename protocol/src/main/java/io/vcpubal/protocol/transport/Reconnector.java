@@ -5,6 +5,7 @@ import io.netty.util.concurrent.Future;
 import io.netty.util.concurrent.FutureListener;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.time.Duration;
+import java.util.function.LongSupplier;
 import java.util.Objects;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -14,8 +15,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Keeps one link of a {@link Transport} open: opens it, and whenever the open fails or the link's channel
- * closes, opens it again after a {@link Backoff} pause. Never spins: even a link that ends at once (a virtio
- * port without a host) is re-opened only after {@link Backoff#initial()}.
+ * closes, opens it again after a {@link Backoff} pause. Never spins: a link that ends within {@link #SHORT_LINK}
+ * (a virtio port without a host) counts as a failed open, so such reopens back off up to {@link Backoff#max()};
+ * a link that lived longer is reopened after {@link Backoff#initial()}.
  *
  * <p>The application sees links through its pipeline handler ({@code channelActive}/{@code channelInactive});
  * {@link #current()} is for callers that want to write from outside.
@@ -26,7 +28,12 @@ public final class Reconnector implements AutoCloseable {
     private final Transport transport;
     private final Backoff backoff;
     private final ScheduledExecutorService timer;
+    /** Links shorter than this count as failed opens for the back-off. */
+    static final Duration SHORT_LINK = Duration.ofSeconds(1);
+
     private int failures;
+    private long upSinceNanos;
+    private final LongSupplier nanoTime;
     private boolean started;
     private boolean closed;
     private Channel current;
@@ -39,9 +46,15 @@ public final class Reconnector implements AutoCloseable {
 
     /** Re-opens {@code transport} with {@code backoff}; pauses are scheduled on {@code timer}. */
     public Reconnector(Transport transport, Backoff backoff, ScheduledExecutorService timer) {
+        this(transport, backoff, timer, System::nanoTime);
+    }
+
+    /** As above with the clock that measures link lifetimes injectable (tests). */
+    Reconnector(Transport transport, Backoff backoff, ScheduledExecutorService timer, LongSupplier nanoTime) {
         this.transport = Objects.requireNonNull(transport, "transport");
         this.backoff = Objects.requireNonNull(backoff, "backoff");
         this.timer = Objects.requireNonNull(timer, "timer");
+            this.nanoTime = nanoTime;
     }
 
     /** Opens the first link now. Calling it again has no effect. */
@@ -85,8 +98,8 @@ public final class Reconnector implements AutoCloseable {
                 ch.close();
                 return;
             }
-            failures = 0;
             current = ch;
+            upSinceNanos = nanoTime.getAsLong();
         }
         LOG.debug("link up: {}", ch);
         ch.closeFuture().addListener(c -> ended(ch));
@@ -97,7 +110,14 @@ public final class Reconnector implements AutoCloseable {
         if (current == ch) {
             current = null;
         }
-        schedule(backoff.delay(0));
+        // A link that ends at once (a virtio port with no host reads EOF right away) counts as a failed open,
+        // so an absent host costs a reopen every few seconds, not ten a second.
+        if (nanoTime.getAsLong() - upSinceNanos < SHORT_LINK.toNanos()) {
+            failures++;
+        } else {
+            failures = 0;
+        }
+        schedule(backoff.delay(failures));
     }
 
     private void schedule(Duration pause) {

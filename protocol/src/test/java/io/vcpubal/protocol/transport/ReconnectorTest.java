@@ -74,6 +74,7 @@ class ReconnectorTest {
     }
 
     private final ManualTimer timer = new ManualTimer();
+    private long now;
     private final ScriptedTransport transport = new ScriptedTransport();
 
     @AfterEach
@@ -89,7 +90,7 @@ class ReconnectorTest {
         transport.fails();
         transport.succeeds(link);
         transport.succeeds(new EmbeddedChannel());
-        Reconnector r = new Reconnector(transport, Backoff.DEFAULT, timer);
+        Reconnector r = new Reconnector(transport, Backoff.DEFAULT, timer, () -> now);
         r.start();
         r.start(); // idempotent
         assertEquals(1, transport.opens);
@@ -100,12 +101,28 @@ class ReconnectorTest {
         assertSame(link, r.current());
         assertTrue(timer.tasks.isEmpty(), "nothing scheduled while the link is up");
 
+        now += Duration.ofSeconds(2).toNanos();
         link.close();
         assertNull(r.current());
         assertEquals(List.of(Duration.ofMillis(100), Duration.ofMillis(200), Duration.ofMillis(400),
-                Duration.ofMillis(100)), timer.delays);
+                Duration.ofMillis(100)), timer.delays, "a link that lived 2 s is reopened after the initial pause");
         timer.runNext();
         assertEquals(5, transport.opens);
+        r.close();
+    }
+
+    @Test
+    void linksThatEndAtOnceBackOffLikeFailedOpens() {
+        for (int i = 0; i < 4; i++) {
+            transport.succeeds(new EmbeddedChannel());
+        }
+        Reconnector r = new Reconnector(transport, Backoff.DEFAULT, timer, () -> now);
+        r.start();
+        for (int i = 0; i < 3; i++) {
+            r.current().close(); // EOF right after open: a virtio port with no host
+            timer.runNext();
+        }
+        assertEquals(List.of(Duration.ofMillis(100), Duration.ofMillis(200), Duration.ofMillis(400)), timer.delays);
         r.close();
     }
 
