@@ -28,7 +28,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.AverageTime)
 @OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Warmup(iterations = 3, time = 2)
+@Warmup(iterations = 5, time = 2) // the planner needs ~10 s of C2 on 2 busy cores before it settles
 @Measurement(iterations = 5, time = 2)
 @Fork(1)
 public class PlannerBenchmark {
