@@ -96,7 +96,8 @@ public final class Agent implements AutoCloseable {
         publish(sysfs.onlineNow());
         AppContention apps = notify != null ? notify.contention() : noApps;
         facts = new FactsBuilder(new SystemSampler(config.root()),
-                new ProcessSampler(config.root(), config.topProcesses()), sysfs, lease, apps, config.reportPeriodMs());
+                new ProcessSampler(config.root(), config.topProcesses()), sysfs, lease, apps, config.reportPeriodMs(),
+                config.processPeriodMs());
         facts.build(); // baseline, so the first report already has rates
         CommandRegistry commands = new BalloonCommands(lease, sysfs, this::publish).registerInto(new CommandRegistry());
         FrameCounters counters = new FrameCounters();

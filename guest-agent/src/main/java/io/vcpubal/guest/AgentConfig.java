@@ -17,6 +17,7 @@ import java.util.Set;
  * port-name = io.vcpubal.agent.0       # virtio-serial port to find under /dev/virtio-ports or /sys/class/virtio-ports
  * device =                             # explicit character device instead of port-name
  * report-period-ms = 1000              # facts period, 100..60000
+ * process-period-ms = 5000             # how often the process list is refreshed, report period..600000
  * top-processes = 16                   # processes per report, 0..64
  * floor = 1                            # never fewer CPUs online than this
  * protected-cpus =                     # cpulist the agent never offlines
@@ -25,16 +26,22 @@ import java.util.Set;
  * </pre>
  * Command-line options override the file.
  */
-public record AgentConfig(String portName, Path device, String tcp, int reportPeriodMs, int topProcesses, int floor,
+public record AgentConfig(String portName, Path device, String tcp, int reportPeriodMs, int processPeriodMs,
+                          int topProcesses, int floor,
                           CpuList protectedCpus, Path notifySocket, String notifyGroup, Path root) {
     public static final String DEFAULT_FILE = "/etc/vcpubal/agent.conf";
-    private static final Set<String> KEYS = Set.of("port-name", "device", "report-period-ms", "top-processes",
+    private static final Set<String> KEYS = Set.of("port-name", "device", "report-period-ms", "process-period-ms",
+            "top-processes",
             "floor", "protected-cpus", "notify-socket", "notify-group");
 
     public AgentConfig {
         if (reportPeriodMs < Bounds.MIN_PERIOD_MS || reportPeriodMs > Bounds.MAX_PERIOD_MS) {
             throw new IllegalArgumentException("report-period-ms must be " + Bounds.MIN_PERIOD_MS + ".."
                     + Bounds.MAX_PERIOD_MS + ", got " + reportPeriodMs);
+        }
+        if (processPeriodMs < reportPeriodMs || processPeriodMs > 600_000) {
+            throw new IllegalArgumentException("process-period-ms must be report-period-ms (" + reportPeriodMs
+                    + ")..600000, got " + processPeriodMs);
         }
         if (topProcesses < 0 || topProcesses > Bounds.MAX_PROCESSES) {
             throw new IllegalArgumentException("top-processes must be 0.." + Bounds.MAX_PROCESSES + ", got " + topProcesses);
@@ -49,7 +56,7 @@ public record AgentConfig(String portName, Path device, String tcp, int reportPe
     }
 
     public static AgentConfig defaults() {
-        return new AgentConfig(VirtioPortLocator.DEFAULT_PORT_NAME, null, null, 1000, 16, 1, CpuList.EMPTY,
+        return new AgentConfig(VirtioPortLocator.DEFAULT_PORT_NAME, null, null, 1000, 5000, 16, 1, CpuList.EMPTY,
                 Path.of("/run/vcpubal/notify.sock"), null, Path.of("/"));
     }
 
@@ -77,6 +84,7 @@ public record AgentConfig(String portName, Path device, String tcp, int reportPe
             return new AgentConfig(p.getProperty("port-name", d.portName()).trim(),
                     device.isEmpty() ? null : Path.of(device), null,
                     Integer.parseInt(p.getProperty("report-period-ms", "" + d.reportPeriodMs()).trim()),
+                    Integer.parseInt(p.getProperty("process-period-ms", "" + d.processPeriodMs()).trim()),
                     Integer.parseInt(p.getProperty("top-processes", "" + d.topProcesses()).trim()),
                     Integer.parseInt(p.getProperty("floor", "" + d.floor()).trim()),
                     CpuList.parse(p.getProperty("protected-cpus", "").trim()),

@@ -35,6 +35,10 @@ public final class AgentMain implements Callable<Integer> {
     @Option(names = "--report-period-ms", paramLabel = "MS", description = "Facts period, 100..60000 (default 1000).")
     Integer periodMs;
 
+    @Option(names = "--process-period-ms", paramLabel = "MS",
+            description = "How often the process list is refreshed, report period..600000 (default 5000).")
+    Integer processPeriodMs;
+
     @Option(names = "--top-processes", paramLabel = "N", description = "Processes per report, 0..64 (default 16).")
     Integer topProcesses;
 
@@ -66,6 +70,8 @@ public final class AgentMain implements Callable<Integer> {
                 device != null ? device : f.device(),
                 tcp != null ? tcp : f.tcp(),
                 periodMs != null ? periodMs : f.reportPeriodMs(),
+                processPeriodMs != null ? processPeriodMs : Math.max(f.processPeriodMs(),
+                        periodMs != null ? periodMs : f.reportPeriodMs()),
                 topProcesses != null ? topProcesses : f.topProcesses(),
                 floor != null ? floor : f.floor(),
                 protectedCpus != null ? CpuList.parse(protectedCpus) : f.protectedCpus(),

@@ -16,6 +16,8 @@ import io.vcpubal.protocol.v1.Contention;
 import io.vcpubal.protocol.v1.CpuPressure;
 import io.vcpubal.protocol.v1.GuestFacts;
 import io.vcpubal.protocol.v1.LeaseState;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -33,22 +35,31 @@ public final class FactsBuilder {
     private final BalloonLease lease;
     private final AppContention apps;
     private final int periodMs;
+    private final int processEvery;
+    private int reportsSinceProcesses;
+    private List<io.vcpubal.protocol.v1.ProcessCpu> lastProcesses = List.of();
     private SystemSample previous;
     private volatile long lastExpiryRealtimeMs;
 
+    /**
+     * @param processPeriodMs how often the process table is scanned (a multiple of {@code periodMs} is used):
+     *     scanning every process and the threads of the top ones is most of a report's cost, and the host's
+     *     process policies need it far less often than the per-CPU counters
+     */
     public FactsBuilder(SystemSampler system, ProcessSampler processes, CpuSysfs sysfs, BalloonLease lease,
-                        AppContention apps, int periodMs) {
+                        AppContention apps, int periodMs, int processPeriodMs) {
         this.system = system;
         this.processes = processes;
         this.sysfs = sysfs;
         this.lease = lease;
         this.apps = apps;
         this.periodMs = periodMs;
+        this.processEvery = Math.max(1, processPeriodMs / periodMs);
+        this.reportsSinceProcesses = processEvery; // scan on the first build (the baseline)
     }
 
     public GuestFacts build() {
         SystemSample now = system.sample();
-        ProcessTop top = processes.sample();
         GuestFacts.Builder f = GuestFacts.newBuilder()
                 .setMonotonicNs(now.monotonicNanos())
                 .setRealtimeMs(System.currentTimeMillis())
@@ -71,21 +82,33 @@ public final class FactsBuilder {
                     .setFullTotalUs(s.totalMicros()));
             f.setCpuPressure(p);
         }
-        if (!top.baseline()) {
-            for (ProcessCpu p : top.processes()) {
-                f.addProcesses(io.vcpubal.protocol.v1.ProcessCpu.newBuilder()
-                        .setPid(p.pid()).setName(p.name())
-                        .setUserMs(p.userTicks() * 1000 / USER_HZ).setSystemMs(p.systemTicks() * 1000 / USER_HZ)
-                        .setCpuMsLastPeriod(p.cpuDeltaTicks() * 1000 / USER_HZ)
-                        .setOnCpuNs(p.schedstat().onCpuNanos()).setRunqueueWaitNs(p.schedstat().runqueueWaitNanos())
-                        .setVoluntarySwitches(p.voluntaryCtxtSwitches())
-                        .setInvoluntarySwitches(p.involuntaryCtxtSwitches()));
-            }
+        if (++reportsSinceProcesses >= processEvery) {
+            reportsSinceProcesses = 0;
+            lastProcesses = processList(processes.sample());
         }
+        f.addAllProcesses(lastProcesses);
         f.setContention(contention(now));
         f.setLease(leaseState());
         previous = now;
         return f.build();
+    }
+
+    private static List<io.vcpubal.protocol.v1.ProcessCpu> processList(ProcessTop top) {
+        if (top.baseline()) {
+            return List.of();
+        }
+        List<io.vcpubal.protocol.v1.ProcessCpu> out = new ArrayList<>();
+        for (ProcessCpu p : top.processes()) {
+            out.add(io.vcpubal.protocol.v1.ProcessCpu.newBuilder()
+                    .setPid(p.pid()).setName(p.name())
+                    .setUserMs(p.userTicks() * 1000 / USER_HZ).setSystemMs(p.systemTicks() * 1000 / USER_HZ)
+                    .setCpuMsLastPeriod(p.cpuDeltaTicks() * 1000 / USER_HZ)
+                    .setOnCpuNs(p.schedstat().onCpuNanos()).setRunqueueWaitNs(p.schedstat().runqueueWaitNanos())
+                    .setVoluntarySwitches(p.voluntaryCtxtSwitches())
+                    .setInvoluntarySwitches(p.involuntaryCtxtSwitches())
+                    .build());
+        }
+        return out;
     }
 
     private Contention.Builder contention(SystemSample now) {

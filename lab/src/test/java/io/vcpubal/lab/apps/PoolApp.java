@@ -17,10 +17,14 @@ public final class PoolApp {
         try (CpuCountWatcher watcher = CpuCountWatcher.start()) {
             ThreadPoolResizer.attach(watcher, pool);
             ForkJoinPoolResizer fj = ForkJoinPoolResizer.attach(watcher);
-            watcher.addListener((prev, now) -> System.out.printf("pool cpus=%d core=%d max=%d fj=%d agent=%s%n",
-                    now.count(), pool.getCorePoolSize(), pool.getMaximumPoolSize(), fj.pool().getParallelism(),
-                    watcher.connectedToAgent()));
-            Thread.sleep(Long.MAX_VALUE);
+            Runnable print = () -> System.out.printf("pool cpus=%d core=%d max=%d fj=%d agent=%s%n",
+                    watcher.current().count(), pool.getCorePoolSize(), pool.getMaximumPoolSize(),
+                    fj.pool().getParallelism(), watcher.connectedToAgent());
+            watcher.addListener((prev, now) -> print.run());
+            while (true) {
+                Thread.sleep(1000);
+                print.run();
+            }
         }
     }
 }

@@ -155,12 +155,31 @@ class AgentInGuestIT {
         assertTrue(f.hasCpuPressure(), "Debian's kernel has PSI");
         assertTrue(f.getProcessesList().stream().anyMatch(p -> p.getName().equals("java")), f.getProcessesList().toString());
         measureAgent();
+        measureRoundTrips();
     }
 
-    /** Prints the agent's RSS and CPU share over 10 s at 1 Hz reporting (for the closing note; not asserted). */
+    /** Host-side round trip of a command that writes nothing (GetOnlineVcpus): the link's own overhead. */
+    private void measureRoundTrips() throws Exception {
+        long[] ms = new long[20];
+        for (int i = 0; i < ms.length; i++) {
+            long start = System.nanoTime();
+            link.getOnline(T).get(30, TimeUnit.SECONDS);
+            ms[i] = TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - start);
+        }
+        java.util.Arrays.sort(ms);
+        System.out.printf("lab: GetOnlineVcpus round trip over the real port: median %d us, min %d us, max %d us%n",
+                ms[ms.length / 2], ms[0], ms[ms.length - 1]);
+    }
+
+    /**
+     * Prints the agent's RSS and the CPU ticks (1/100 s) each of its threads used over 10 s of 1 Hz reporting
+     * (for the closing note; not asserted).
+     */
     private void measureAgent() {
-        String script = "p=$(pgrep -f vcpubal-agent.jar | head -1); grep VmRSS /proc/$p/status; "
-                + "a=$(cut -d' ' -f14-15 /proc/$p/stat); sleep 10; b=$(cut -d' ' -f14-15 /proc/$p/stat); echo \"$a $b\"";
+        String script = "p=$(pgrep -f vcpubal-agent.jar | head -1); grep -E 'VmRSS|RssAnon|RssFile' /proc/$p/status; "
+                + "snap() { for t in /proc/$p/task/*; do echo \"$(cat $t/comm | tr ' ' _) $(cut -d' ' -f14 $t/stat) "
+                + "$(cut -d' ' -f15 $t/stat)\"; done | sort; }; snap > /tmp/a; sleep 10; snap > /tmp/b; "
+                + "join /tmp/a /tmp/b | awk '{d=($4+$5)-($2+$3); t+=d; if (d>0) print $1, d} END {print \"total\", t}'";
         String out = guest.exec(script, Duration.ofSeconds(60)).stdout();
         System.out.println("lab: agent in guest: " + out.replace('\n', ' '));
     }
