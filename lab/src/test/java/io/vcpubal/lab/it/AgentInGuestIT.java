@@ -156,6 +156,32 @@ class AgentInGuestIT {
         assertTrue(f.getProcessesList().stream().anyMatch(p -> p.getName().equals("java")), f.getProcessesList().toString());
         measureAgent();
         measureRoundTrips();
+        measureBalloonOverhead();
+    }
+
+    /**
+     * Balloon 4->2->4 five times from the host and compare with the same sysfs writes done by a shell in the
+     * guest: the difference is what the agent and the link add.
+     */
+    private void measureBalloonOverhead() throws Exception {
+        long[] host = new long[5];
+        long[] agent = new long[5];
+        for (int i = 0; i < 5; i++) {
+            long start = System.nanoTime();
+            SetOnlineVcpusResult r = link.setOnlineCount(2, 60_000, T).get(30, TimeUnit.SECONDS);
+            host[i] = TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - start);
+            agent[i] = r.getElapsedUs();
+            link.setOnlineCount(4, 0, T).get(30, TimeUnit.SECONDS);
+        }
+        String raw = guest.exec("for i in 1 2 3 4 5; do s=$(date +%s%N); echo 0 > /sys/devices/system/cpu/cpu3/online; "
+                + "echo 0 > /sys/devices/system/cpu/cpu2/online; e=$(date +%s%N); echo $(( (e - s) / 1000 )); "
+                + "echo 1 > /sys/devices/system/cpu/cpu2/online; echo 1 > /sys/devices/system/cpu/cpu3/online; done",
+                Duration.ofSeconds(120)).requireOk().stdout().trim().replace('\n', ' ');
+        java.util.Arrays.sort(host);
+        java.util.Arrays.sort(agent);
+        System.out.printf("lab: offline 2 of 4 vCPUs: host round trip median %d us (min %d), inside the agent median %d us;"
+                + " raw sysfs writes by a guest shell (us): %s%n", host[2], host[0], agent[2], raw);
+        assertEquals("0-3", online(guest));
     }
 
     /** Host-side round trip of a command that writes nothing (GetOnlineVcpus): the link's own overhead. */
