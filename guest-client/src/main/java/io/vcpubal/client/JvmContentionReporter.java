@@ -12,7 +12,8 @@ import java.util.concurrent.TimeUnit;
 /**
  * Optional: reports this JVM's monitor contention (threads blocked entering synchronized blocks) to the
  * agent every period as {@code contention COUNT MS}, so the host sees lock-holder preemption from inside
- * the application too. Blocked time needs thread contention monitoring, which this turns on.
+ * the application too. Blocked time needs thread contention monitoring, which this turns on. Only live
+ * threads are sampled: contention of a thread that started and ended between two samples is not counted.
  */
 public final class JvmContentionReporter implements AutoCloseable {
     private final ThreadMXBean threads = ManagementFactory.getThreadMXBean();

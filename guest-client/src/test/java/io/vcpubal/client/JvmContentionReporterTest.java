@@ -20,6 +20,7 @@ class JvmContentionReporterTest {
             Object lock = new Object();
             CountDownLatch started = new CountDownLatch(1);
             Thread t;
+            long[] d;
             synchronized (lock) {
                 t = new Thread(() -> {
                     started.countDown();
@@ -32,9 +33,10 @@ class JvmContentionReporterTest {
                 while (t.getState() != Thread.State.BLOCKED) {
                     Thread.sleep(1);
                 }
+                // Sample while the thread is alive and blocked: threads that exit between samples are not seen.
+                d = r.sampleDelta();
             }
             t.join();
-            long[] d = r.sampleDelta();
             assertTrue(d[0] >= 1, "blocked count " + d[0]);
         }
     }

@@ -43,7 +43,7 @@ public final class StatusCommand implements Callable<Integer> {
         }
     }
 
-    static void printTable(JsonArray vms, PrintStream out, long nowMs) {
+    public static void printTable(JsonArray vms, PrintStream out, long nowMs) {
         List<String[]> rows = new ArrayList<>();
         rows.add(new String[] {"VM", "WEIGHT", "SHARE", "MODE", "ONLINE", "PINS (vCPU:tid->pCPUs)", "STEAL", "AGENT",
                 "LAST CONTACT", "ERROR"});

@@ -134,6 +134,17 @@ public final class HostDaemon implements AutoCloseable {
         });
     }
 
+    /** What each connected guest said about itself in its Hello. */
+    public Map<String, io.vcpubal.protocol.v1.GuestInfo> guests() {
+        Map<String, io.vcpubal.protocol.v1.GuestInfo> out = new LinkedHashMap<>();
+        for (VmRuntime rt : vms.values()) {
+            if (rt.link != null) {
+                rt.link.guestInfo().ifPresent(g -> out.put(rt.config.name(), g));
+            }
+        }
+        return out;
+    }
+
     private VmStatus statusOf(VmRuntime rt) {
         List<VmStatus.VcpuPin> pins = new ArrayList<>();
         try {

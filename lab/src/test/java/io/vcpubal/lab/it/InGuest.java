@@ -2,9 +2,9 @@ package io.vcpubal.lab.it;
 
 import io.vcpubal.client.CpuCountWatcher;
 import io.vcpubal.lab.Guest;
+import io.vcpubal.lab.GuestAgent;
 import io.vcpubal.lab.apps.PoolApp;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -16,9 +16,6 @@ import java.util.stream.Stream;
 
 /** Puts the freshly built agent (and a guest-client app) into a lab guest and runs them there. */
 final class InGuest {
-    static final Path AGENT_JAR = Path.of(System.getProperty("vcpubal.agent.jar", "../guest-agent/target/vcpubal-agent.jar"));
-    static final Path AGENT_LAUNCHER = Path.of("../guest-agent/src/main/dist/vcpubal-agent");
-
     private InGuest() {}
 
     /** The guest's java binary (the host's JDK, seen over the read-only root share). */
@@ -26,16 +23,9 @@ final class InGuest {
         return Guest.javaCommand().split(" ")[0];
     }
 
-    /** Copies the agent into the guest's share and starts it with its launcher; returns the log file. */
+    /** Starts the agent in {@code g} with its launcher; returns the log file. */
     static Path startAgent(Guest g, String... extraArgs) {
-        try {
-            Files.copy(AGENT_JAR, g.shareDir().resolve("vcpubal-agent.jar"), StandardCopyOption.REPLACE_EXISTING);
-            Files.copy(AGENT_LAUNCHER, g.shareDir().resolve("vcpubal-agent"), StandardCopyOption.REPLACE_EXISTING);
-        } catch (IOException e) {
-            throw new UncheckedIOException("build the agent first (mvn package): " + e.getMessage(), e);
-        }
-        return g.spawn("JAVA=" + java() + " VCPUBAL_AGENT_JAR=" + Guest.GUEST_SHARE + "/vcpubal-agent.jar sh "
-                + Guest.GUEST_SHARE + "/vcpubal-agent " + String.join(" ", extraArgs));
+        return GuestAgent.start(g, extraArgs);
     }
 
     /** Starts {@link PoolApp} (guest-client + the app class) in the guest; returns its output file. */
