@@ -11,6 +11,9 @@ public enum AgentState {
     CONNECTING,
     /** The guest answered Hello and reports facts. */
     CONNECTED,
-    /** The guest speaks another protocol major; not retried until it reconnects. */
+    /**
+     * The guest speaks another protocol major: the host said so and closed the link. Kept until a compatible
+     * Hello arrives; each reconnect (backed off, as the link ends at once) greets once more.
+     */
     INCOMPATIBLE
 }

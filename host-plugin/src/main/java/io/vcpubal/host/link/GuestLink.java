@@ -173,7 +173,10 @@ public final class GuestLink implements AutoCloseable {
         channel = ch;
         windowStartNanos = System.nanoTime();
         windowCount = 0;
-        setState(AgentState.CONNECTING);
+        if (state != AgentState.INCOMPATIBLE) {
+            setState(AgentState.CONNECTING);
+        }
+        // Greet once per connection even when incompatible: the guest may have been upgraded meanwhile.
         sendHello(ch);
     }
 
@@ -181,7 +184,9 @@ public final class GuestLink implements AutoCloseable {
         if (channel == ch) {
             channel = null;
             failAll("VM " + vm + ": link to the agent closed");
-            setState(AgentState.NO_AGENT);
+            if (state != AgentState.INCOMPATIBLE) {
+                setState(AgentState.NO_AGENT);
+            }
         }
     }
 

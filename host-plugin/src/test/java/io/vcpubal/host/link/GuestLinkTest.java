@@ -1,0 +1,125 @@
+package io.vcpubal.host.link;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioIoHandler;
+import io.vcpubal.protocol.ProtocolInitializer;
+import io.vcpubal.protocol.ProtocolVersion;
+import io.vcpubal.protocol.transport.ListenerTransport;
+import io.vcpubal.protocol.v1.Envelope;
+import io.vcpubal.protocol.v1.Error;
+import io.vcpubal.protocol.v1.GuestFacts;
+import io.vcpubal.protocol.v1.GuestInfo;
+import io.vcpubal.protocol.v1.Role;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The host's link against scripted guests behind a QEMU-like one-client Unix socket. */
+class GuestLinkTest {
+    @TempDir
+    Path dir;
+
+    private final EventLoopGroup loop = new MultiThreadIoEventLoopGroup(2, NioIoHandler.newFactory());
+    private final List<Envelope> fromHost = new CopyOnWriteArrayList<>();
+    private ListenerTransport guest;
+    private GuestLink link;
+
+    @AfterEach
+    void close() {
+        if (link != null) {
+            link.close();
+        }
+        if (guest != null) {
+            guest.close();
+        }
+        loop.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+    }
+
+    /** A fake guest that answers the host's Hello with {@code hello} and then sends {@code after}. */
+    private void fakeGuest(Envelope hello, Envelope... after) {
+        guest = ListenerTransport.unix(dir.resolve("agent.sock"), loop, new ProtocolInitializer(
+                () -> new SimpleChannelInboundHandler<Envelope>() {
+                    @Override
+                    protected void channelRead0(ChannelHandlerContext ctx, Envelope msg) {
+                        fromHost.add(msg);
+                        if (msg.hasHello()) {
+                            ctx.writeAndFlush(hello);
+                            for (Envelope e : after) {
+                                ctx.writeAndFlush(e);
+                            }
+                        }
+                    }
+                }));
+        guest.open();
+        link = new GuestLink("vm0", dir.resolve("agent.sock"), loop, l -> { });
+    }
+
+    private static Envelope guestHello(int major) {
+        return Envelope.newBuilder().setHello(ProtocolVersion.hello(Role.ROLE_GUEST).setProtocolMajor(major)
+                .setGuest(GuestInfo.newBuilder().setOnlineCpus("0-1"))).build();
+    }
+
+    @Test
+    void aGuestOfAnotherMajorIsToldSoAndTheLinkIsClosed() throws Exception {
+        fakeGuest(guestHello(ProtocolVersion.MAJOR + 1));
+        await(() -> link.state() == AgentState.INCOMPATIBLE);
+        await(() -> fromHost.stream().anyMatch(Envelope::hasError));
+        Error e = fromHost.stream().filter(Envelope::hasError).findFirst().orElseThrow().getError();
+        assertEquals(Error.Code.VERSION_MISMATCH, e.getCode());
+        assertTrue(e.getMessage().contains("speaks 2.0, this side speaks 1.0"), e.getMessage());
+        assertTrue(fromHost.get(0).hasHello(), "the host spoke first");
+        assertEquals("vm0", fromHost.get(0).getHello().getVmName());
+    }
+
+    @Test
+    void factsBeyondTheBoundsAreDroppedAndTheRestKept() throws Exception {
+        GuestFacts.Builder tooMany = GuestFacts.newBuilder().setOnlineCpus("0");
+        for (int i = 0; i < 100; i++) {
+            tooMany.addProcesses(io.vcpubal.protocol.v1.ProcessCpu.newBuilder().setPid(i));
+        }
+        fakeGuest(guestHello(ProtocolVersion.MAJOR),
+                Envelope.newBuilder().setFacts(GuestFacts.newBuilder().setOnlineCpus("0-1")).build(),
+                Envelope.newBuilder().setFacts(tooMany).build());
+        await(() -> link.droppedMessages() == 1);
+        assertEquals(AgentState.CONNECTED, link.state());
+        assertEquals("0-1", link.latestFacts().orElseThrow().getOnlineCpus(), "the oversized report was not kept");
+    }
+
+    @Test
+    void aCommandWithoutAnswerTimesOutAndFailsAlone() throws Exception {
+        fakeGuest(guestHello(ProtocolVersion.MAJOR));
+        await(() -> link.state() == AgentState.CONNECTED);
+        var f = link.setOnlineCount(1, 5_000, Duration.ofMillis(300));
+        ExecutionException e = org.junit.jupiter.api.Assertions.assertThrows(ExecutionException.class,
+                () -> f.get(10, TimeUnit.SECONDS));
+        assertInstanceOf(GuestCommandException.class, e.getCause());
+        assertTrue(e.getCause().getMessage().contains("no answer to request 1 within 300 ms"), e.getCause().getMessage());
+        assertEquals(AgentState.CONNECTED, link.state());
+        assertFalse(link.guestInfo().isEmpty());
+    }
+
+    private static void await(BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("condition not met within 10 s");
+            }
+            Thread.sleep(10);
+        }
+    }
+}
