@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vcpubal.host.plan.Plan;
 import io.vcpubal.host.plan.VmPlan;
-import io.vcpubal.host.topology.CpuSet;
+import io.vcpubal.protocol.CpuSet;
 import io.vcpubal.protocol.codec.FrameFormat;
 import io.vcpubal.protocol.v1.Envelope;
 import org.junit.jupiter.api.Test;

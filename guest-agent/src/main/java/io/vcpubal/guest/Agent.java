@@ -20,7 +20,7 @@ import io.vcpubal.guest.link.FactsBuilder;
 import io.vcpubal.guest.link.GuestInfoReader;
 import io.vcpubal.guest.metrics.ProcessSampler;
 import io.vcpubal.guest.metrics.SystemSampler;
-import io.vcpubal.guest.sysfs.CpuList;
+import io.vcpubal.protocol.CpuSet;
 import io.vcpubal.guest.sysfs.CpuSysfs;
 import io.vcpubal.protocol.ProtocolInitializer;
 import io.vcpubal.protocol.codec.FrameCounters;
@@ -142,10 +142,10 @@ public final class Agent implements AutoCloseable {
         }
     }
 
-    private void publish(CpuList online) {
+    private void publish(CpuSet online) {
         NotifyServer n = notify;
         if (n != null && !online.isEmpty()) {
-            n.publish(new CpuState(online.size(), online.format()));
+            n.publish(new CpuState(online.size(), online.toString()));
         }
     }
 

@@ -1,6 +1,6 @@
 package io.vcpubal.guest;
 
-import io.vcpubal.guest.sysfs.CpuList;
+import io.vcpubal.protocol.CpuSet;
 import io.vcpubal.protocol.Bounds;
 import io.vcpubal.protocol.transport.VirtioPortLocator;
 import java.io.IOException;
@@ -28,7 +28,7 @@ import java.util.Set;
  */
 public record AgentConfig(String portName, Path device, String tcp, int reportPeriodMs, int processPeriodMs,
                           int topProcesses, int floor,
-                          CpuList protectedCpus, Path notifySocket, String notifyGroup, Path root) {
+                          CpuSet protectedCpus, Path notifySocket, String notifyGroup, Path root) {
     public static final String DEFAULT_FILE = "/etc/vcpubal/agent.conf";
     private static final Set<String> KEYS = Set.of("port-name", "device", "report-period-ms", "process-period-ms",
             "top-processes",
@@ -56,7 +56,7 @@ public record AgentConfig(String portName, Path device, String tcp, int reportPe
     }
 
     public static AgentConfig defaults() {
-        return new AgentConfig(VirtioPortLocator.DEFAULT_PORT_NAME, null, null, 1000, 5000, 16, 1, CpuList.EMPTY,
+        return new AgentConfig(VirtioPortLocator.DEFAULT_PORT_NAME, null, null, 1000, 5000, 16, 1, CpuSet.empty(),
                 Path.of("/run/vcpubal/notify.sock"), null, Path.of("/"));
     }
 
@@ -87,7 +87,7 @@ public record AgentConfig(String portName, Path device, String tcp, int reportPe
                     Integer.parseInt(p.getProperty("process-period-ms", "" + d.processPeriodMs()).trim()),
                     Integer.parseInt(p.getProperty("top-processes", "" + d.topProcesses()).trim()),
                     Integer.parseInt(p.getProperty("floor", "" + d.floor()).trim()),
-                    CpuList.parse(p.getProperty("protected-cpus", "").trim()),
+                    CpuSet.parse(p.getProperty("protected-cpus", "").trim()),
                     Path.of(p.getProperty("notify-socket", d.notifySocket().toString()).trim()),
                     group.isEmpty() ? null : group, d.root());
         } catch (NumberFormatException e) {

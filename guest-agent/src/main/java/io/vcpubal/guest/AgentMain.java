@@ -1,6 +1,6 @@
 package io.vcpubal.guest;
 
-import io.vcpubal.guest.sysfs.CpuList;
+import io.vcpubal.protocol.CpuSet;
 import io.vcpubal.protocol.ProtocolVersion;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -74,7 +74,7 @@ public final class AgentMain implements Callable<Integer> {
                         periodMs != null ? periodMs : f.reportPeriodMs()),
                 topProcesses != null ? topProcesses : f.topProcesses(),
                 floor != null ? floor : f.floor(),
-                protectedCpus != null ? CpuList.parse(protectedCpus) : f.protectedCpus(),
+                protectedCpus != null ? CpuSet.parse(protectedCpus) : f.protectedCpus(),
                 notifySocket != null ? notifySocket : f.notifySocket(),
                 notifyGroup != null ? notifyGroup : f.notifyGroup(),
                 root != null ? root : f.root());

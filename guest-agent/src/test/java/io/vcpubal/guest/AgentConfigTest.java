@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vcpubal.guest.sysfs.CpuList;
+import io.vcpubal.protocol.CpuSet;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,7 +26,7 @@ class AgentConfigTest {
         assertEquals(500, c.reportPeriodMs());
         assertEquals(5000, c.processPeriodMs(), "default kept");
         assertEquals(2, c.floor());
-        assertEquals(CpuList.parse("2-3"), c.protectedCpus());
+        assertEquals(CpuSet.parse("2-3"), c.protectedCpus());
         assertEquals("vcpubal", c.notifyGroup());
         assertEquals("io.vcpubal.agent.0", c.portName());
     }

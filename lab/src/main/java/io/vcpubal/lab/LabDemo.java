@@ -1,5 +1,7 @@
 package io.vcpubal.lab;
 
+import io.vcpubal.protocol.CpuSet;
+
 import com.google.gson.Gson;
 import io.vcpubal.host.backend.qmp.QmpBackend;
 import io.vcpubal.host.cli.StatusCommand;
@@ -91,7 +93,7 @@ final class LabDemo {
             boolean done = true;
             for (VmStatus v : s) {
                 done &= v.targetOnline() > 0 && v.guestOnline() != null
-                        && io.vcpubal.host.topology.CpuSet.parse(v.guestOnline()).size() == v.targetOnline();
+                        && io.vcpubal.protocol.CpuSet.parse(v.guestOnline()).size() == v.targetOnline();
             }
             if (done) {
                 return;

@@ -1,6 +1,6 @@
 package io.vcpubal.guest.balloon;
 
-import io.vcpubal.guest.sysfs.CpuList;
+import io.vcpubal.protocol.CpuSet;
 
 /**
  * The writes that take the CPUs from {@code before} to {@code target}.
@@ -15,7 +15,7 @@ import io.vcpubal.guest.sysfs.CpuList;
  * @param restorable CPUs that will be offline afterwards and that restore-all would bring back (all offline
  *     CPUs that are not protected); non-empty means the result must be guarded by a lease
  */
-public record BalloonPlan(CpuList before, CpuList target, CpuList toOnline, CpuList toOffline, CpuList restorable) {
+public record BalloonPlan(CpuSet before, CpuSet target, CpuSet toOnline, CpuSet toOffline, CpuSet restorable) {
 
     public boolean changesNothing() {
         return toOnline.isEmpty() && toOffline.isEmpty();

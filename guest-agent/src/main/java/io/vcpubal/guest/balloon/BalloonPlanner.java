@@ -1,6 +1,6 @@
 package io.vcpubal.guest.balloon;
 
-import io.vcpubal.guest.sysfs.CpuList;
+import io.vcpubal.protocol.CpuSet;
 import io.vcpubal.guest.sysfs.CpuState;
 import java.util.ArrayList;
 import java.util.List;
@@ -48,15 +48,15 @@ public final class BalloonPlanner {
 
     /** Every CPU that is not protected goes online; used when a lease expires and on shutdown. */
     public static BalloonPlan restoreAll(List<CpuState> cpus, BalloonPolicy policy) {
-        CpuList online = online(cpus);
-        CpuList toOnline = all(cpus).minus(online).minus(policy.protectedCpus());
-        CpuList target = online.union(toOnline);
-        return new BalloonPlan(online, target, toOnline, CpuList.EMPTY, restorable(cpus, policy, target));
+        CpuSet online = online(cpus);
+        CpuSet toOnline = all(cpus).minus(online).minus(policy.protectedCpus());
+        CpuSet target = online.union(toOnline);
+        return new BalloonPlan(online, target, toOnline, CpuSet.empty(), restorable(cpus, policy, target));
     }
 
     private static BalloonPlan planCount(List<CpuState> cpus, BalloonPolicy policy, int count) throws BalloonRefusal {
-        CpuList all = all(cpus);
-        CpuList online = online(cpus);
+        CpuSet all = all(cpus);
+        CpuSet online = online(cpus);
         // 1. The count itself: between the floor and the number of CPUs the guest has.
         if (count < policy.floor()) {
             throw new BalloonRefusal("target count " + count + " is below the floor of " + policy.floor()
@@ -66,8 +66,8 @@ public final class BalloonPlanner {
             throw new BalloonRefusal("target count " + count + " exceeds the " + all.size()
                     + " CPU(s) the guest has (" + all + ")");
         }
-        CpuList toOnline = CpuList.EMPTY;
-        CpuList toOffline = CpuList.EMPTY;
+        CpuSet toOnline = CpuSet.empty();
+        CpuSet toOffline = CpuSet.empty();
         if (count < online.size()) {
             // 2a. Shrink: offline the highest-numbered CPUs that may go offline (xl vcpu-set order).
             List<Integer> candidates = new ArrayList<>();
@@ -89,28 +89,28 @@ public final class BalloonPlanner {
                 throw new BalloonRefusal("cannot go down to " + count + " online CPU(s): " + String.join(", ", reverse(pinned))
                         + "; the fewest reachable is " + (online.size() - candidates.size()));
             }
-            toOffline = CpuList.of(candidates.subList(0, needed));
+            toOffline = CpuSet.of(candidates.subList(0, needed));
         } else if (count > online.size()) {
             // 2b. Grow: online the lowest-numbered offline CPUs that are not protected.
-            CpuList offline = all.minus(online);
-            CpuList candidates = offline.minus(policy.protectedCpus());
+            CpuSet offline = all.minus(online);
+            CpuSet candidates = offline.minus(policy.protectedCpus());
             int needed = count - online.size();
             if (candidates.size() < needed) {
                 throw new BalloonRefusal("cannot go up to " + count + " online CPU(s): "
-                        + describe(offline.intersect(policy.protectedCpus())) + " protected by the guest's configuration"
+                        + describe(offline.intersection(policy.protectedCpus())) + " protected by the guest's configuration"
                         + "; the most reachable is " + (online.size() + candidates.size()));
             }
-            toOnline = CpuList.of(candidates.stream().limit(needed).toArray());
+            toOnline = CpuSet.of(candidates.stream().limit(needed).toArray());
         }
-        CpuList target = online.union(toOnline).minus(toOffline);
+        CpuSet target = online.union(toOnline).minus(toOffline);
         return new BalloonPlan(online, target, toOnline, toOffline, restorable(cpus, policy, target));
     }
 
-    private static BalloonPlan planSet(List<CpuState> cpus, BalloonPolicy policy, CpuList wanted) throws BalloonRefusal {
-        CpuList all = all(cpus);
-        CpuList online = online(cpus);
+    private static BalloonPlan planSet(List<CpuState> cpus, BalloonPolicy policy, CpuSet wanted) throws BalloonRefusal {
+        CpuSet all = all(cpus);
+        CpuSet online = online(cpus);
         // 1. Every requested CPU must exist.
-        CpuList unknown = wanted.minus(all);
+        CpuSet unknown = wanted.minus(all);
         if (!unknown.isEmpty()) {
             throw new BalloonRefusal(describe(unknown) + " not present in the guest (it has " + all + ")");
         }
@@ -120,7 +120,7 @@ public final class BalloonPlanner {
                     + policy.floor() + " online CPU(s) set in the guest's configuration");
         }
         // 3. Everything to offline must be offlinable; protected CPUs keep their state.
-        CpuList toOffline = online.minus(wanted);
+        CpuSet toOffline = online.minus(wanted);
         List<String> refusals = new ArrayList<>();
         for (CpuState cpu : cpus) {
             if (toOffline.contains(cpu.cpu())) {
@@ -130,8 +130,8 @@ public final class BalloonPlanner {
                 }
             }
         }
-        CpuList toOnline = wanted.minus(online);
-        CpuList protectedOffline = toOnline.intersect(policy.protectedCpus());
+        CpuSet toOnline = wanted.minus(online);
+        CpuSet protectedOffline = toOnline.intersection(policy.protectedCpus());
         if (!protectedOffline.isEmpty()) {
             refusals.add(describe(protectedOffline) + " protected by the guest's configuration");
         }
@@ -155,25 +155,25 @@ public final class BalloonPlanner {
         return null;
     }
 
-    private static CpuList restorable(List<CpuState> cpus, BalloonPolicy policy, CpuList target) {
+    private static CpuSet restorable(List<CpuState> cpus, BalloonPolicy policy, CpuSet target) {
         return all(cpus).minus(target).minus(policy.protectedCpus());
     }
 
-    private static CpuList all(List<CpuState> cpus) {
-        return CpuList.of(cpus.stream().map(CpuState::cpu).collect(Collectors.toList()));
+    private static CpuSet all(List<CpuState> cpus) {
+        return CpuSet.of(cpus.stream().map(CpuState::cpu).collect(Collectors.toList()));
     }
 
-    private static CpuList online(List<CpuState> cpus) {
-        return CpuList.of(cpus.stream().filter(CpuState::online).map(CpuState::cpu).collect(Collectors.toList()));
+    private static CpuSet online(List<CpuState> cpus) {
+        return CpuSet.of(cpus.stream().filter(CpuState::online).map(CpuState::cpu).collect(Collectors.toList()));
     }
 
     /** "cpu3" or "cpus 2-3". */
-    static String name(CpuList cpus) {
+    static String name(CpuSet cpus) {
         return cpus.size() == 1 ? "cpu" + cpus.first() : "cpus " + cpus;
     }
 
     /** "cpu3 is" or "cpus 2-3 are". */
-    private static String describe(CpuList cpus) {
+    private static String describe(CpuSet cpus) {
         return name(cpus) + (cpus.size() == 1 ? " is" : " are");
     }
 

@@ -1,6 +1,6 @@
 package io.vcpubal.guest.balloon;
 
-import io.vcpubal.guest.sysfs.CpuList;
+import io.vcpubal.protocol.CpuSet;
 import java.util.Objects;
 
 /**
@@ -25,7 +25,7 @@ public record BalloonRequest(Target target, long leaseMillis) {
     }
 
     /** Online exactly these CPUs. */
-    public static BalloonRequest cpus(CpuList cpus, long leaseMillis) {
+    public static BalloonRequest cpus(CpuSet cpus, long leaseMillis) {
         return new BalloonRequest(new Cpus(cpus), leaseMillis);
     }
 
@@ -42,7 +42,7 @@ public record BalloonRequest(Target target, long leaseMillis) {
     }
 
     /** Online exactly these CPUs. */
-    public record Cpus(CpuList cpus) implements Target {
+    public record Cpus(CpuSet cpus) implements Target {
         public Cpus {
             Objects.requireNonNull(cpus, "cpus");
         }

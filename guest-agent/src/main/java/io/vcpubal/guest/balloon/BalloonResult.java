@@ -1,6 +1,6 @@
 package io.vcpubal.guest.balloon;
 
-import io.vcpubal.guest.sysfs.CpuList;
+import io.vcpubal.protocol.CpuSet;
 import java.util.Collections;
 import java.util.Map;
 import java.util.Objects;
@@ -22,9 +22,9 @@ import java.util.TreeMap;
 public record BalloonResult(
         Status status,
         String message,
-        CpuList before,
-        CpuList online,
-        CpuList restorable,
+        CpuSet before,
+        CpuSet online,
+        CpuSet restorable,
         SortedMap<Integer, String> cpuErrors,
         long elapsedMicros) {
 

@@ -1,7 +1,7 @@
 package io.vcpubal.guest.balloon;
 
 import io.vcpubal.guest.balloon.BalloonResult.Status;
-import io.vcpubal.guest.sysfs.CpuList;
+import io.vcpubal.protocol.CpuSet;
 import io.vcpubal.guest.sysfs.CpuState;
 import io.vcpubal.guest.sysfs.CpuSysfs;
 import io.vcpubal.guest.sysfs.Errno;
@@ -57,7 +57,7 @@ public final class VcpuBalloon {
         try {
             plan = BalloonPlanner.plan(states, policy, request);
         } catch (BalloonRefusal refusal) {
-            CpuList online = onlineOf(states);
+            CpuSet online = onlineOf(states);
             return new BalloonResult(Status.REFUSED, "refused " + request.target() + ": " + refusal.getMessage(),
                     online, online, BalloonPlanner.restoreAll(states, policy).toOnline(), BalloonResult.noErrors(),
                     micros(start));
@@ -110,13 +110,13 @@ public final class VcpuBalloon {
             after = sysfs.readAll();
         } catch (IOException e) {
             // Fall back on the kernel's summary file; the per-CPU files are what failed.
-            CpuList online = sysfs.online().orElse(CpuList.EMPTY);
+            CpuSet online = sysfs.online().orElse(CpuSet.empty());
             return new BalloonResult(Status.FAILED, (failure == null ? "" : failure + "; ")
-                    + "cannot re-read CPU state: " + Errno.describe(e), plan.before(), online, CpuList.EMPTY, errors,
+                    + "cannot re-read CPU state: " + Errno.describe(e), plan.before(), online, CpuSet.empty(), errors,
                     micros(start));
         }
-        CpuList online = onlineOf(after);
-        CpuList restorable = BalloonPlanner.restoreAll(after, policy).toOnline();
+        CpuSet online = onlineOf(after);
+        CpuSet restorable = BalloonPlanner.restoreAll(after, policy).toOnline();
         Status status;
         String message;
         if (failure == null) {
@@ -134,7 +134,7 @@ public final class VcpuBalloon {
     }
 
     /** Puts every touched CPU back to its state in {@code before}, most recent first. */
-    private void rollBack(CpuList before, List<Integer> touched, TreeMap<Integer, String> errors) {
+    private void rollBack(CpuSet before, List<Integer> touched, TreeMap<Integer, String> errors) {
         for (int i = touched.size() - 1; i >= 0; i--) {
             int cpu = touched.get(i);
             try {
@@ -157,13 +157,13 @@ public final class VcpuBalloon {
     }
 
     private BalloonResult unreadable(long start, IOException e) {
-        CpuList online = sysfs.online().orElse(CpuList.EMPTY);
+        CpuSet online = sysfs.online().orElse(CpuSet.empty());
         return new BalloonResult(Status.FAILED, "cannot read CPU state: " + Errno.describe(e), online, online,
-                CpuList.EMPTY, BalloonResult.noErrors(), micros(start));
+                CpuSet.empty(), BalloonResult.noErrors(), micros(start));
     }
 
-    private static CpuList onlineOf(List<CpuState> states) {
-        return CpuList.of(states.stream().filter(CpuState::online).mapToInt(CpuState::cpu).toArray());
+    private static CpuSet onlineOf(List<CpuState> states) {
+        return CpuSet.of(states.stream().filter(CpuState::online).mapToInt(CpuState::cpu).toArray());
     }
 
     private long micros(long start) {

@@ -3,7 +3,7 @@ package io.vcpubal.guest.commands;
 import io.vcpubal.guest.balloon.BalloonRequest;
 import io.vcpubal.guest.balloon.BalloonResult;
 import io.vcpubal.guest.lease.BalloonLease;
-import io.vcpubal.guest.sysfs.CpuList;
+import io.vcpubal.protocol.CpuSet;
 import io.vcpubal.guest.sysfs.CpuSysfs;
 import io.vcpubal.protocol.Bounds;
 import io.vcpubal.protocol.v1.Command;
@@ -24,9 +24,9 @@ import java.util.function.Consumer;
 public final class BalloonCommands {
     private final BalloonLease lease;
     private final CpuSysfs sysfs;
-    private final Consumer<CpuList> onChange;
+    private final Consumer<CpuSet> onChange;
 
-    public BalloonCommands(BalloonLease lease, CpuSysfs sysfs, Consumer<CpuList> onChange) {
+    public BalloonCommands(BalloonLease lease, CpuSysfs sysfs, Consumer<CpuSet> onChange) {
         this.lease = lease;
         this.sysfs = sysfs;
         this.onChange = onChange;
@@ -51,7 +51,7 @@ public final class BalloonCommands {
                     if (req.getCpus().length() > Bounds.MAX_CPULIST_CHARS) {
                         throw new IllegalArgumentException("cpulist longer than " + Bounds.MAX_CPULIST_CHARS);
                     }
-                    yield BalloonRequest.cpus(CpuList.parse(req.getCpus()), req.getLeaseMs());
+                    yield BalloonRequest.cpus(CpuSet.parse(req.getCpus()), req.getLeaseMs());
                 }
                 case TARGET_NOT_SET -> throw new IllegalArgumentException("set_online_vcpus needs count or cpus");
             };
@@ -85,7 +85,7 @@ public final class BalloonCommands {
     }
 
     private Envelope.Builder current(long id) {
-        String online = sysfs.onlineNow().format();
+        String online = sysfs.onlineNow().toString();
         return Envelope.newBuilder().setResult(CommandResult.newBuilder()
                 .setRequestId(id)
                 .setOnlineVcpus(SetOnlineVcpusResult.newBuilder()
@@ -95,7 +95,7 @@ public final class BalloonCommands {
 
     private Envelope.Builder answer(long id, BalloonResult r) {
         SetOnlineVcpusResult.Builder b = SetOnlineVcpusResult.newBuilder()
-                .setOnlineCpus(r.online().format())
+                .setOnlineCpus(r.online().toString())
                 .setRolledBack(r.status() == BalloonResult.Status.ROLLED_BACK)
                 .setElapsedUs(r.elapsedMicros())
                 .setLeaseRemainingMs(leaseRemaining());

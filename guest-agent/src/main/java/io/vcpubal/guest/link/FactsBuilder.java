@@ -10,7 +10,7 @@ import io.vcpubal.guest.metrics.ProcessSampler;
 import io.vcpubal.guest.metrics.ProcessTop;
 import io.vcpubal.guest.metrics.SystemSample;
 import io.vcpubal.guest.metrics.SystemSampler;
-import io.vcpubal.guest.sysfs.CpuList;
+import io.vcpubal.protocol.CpuSet;
 import io.vcpubal.guest.sysfs.CpuSysfs;
 import io.vcpubal.protocol.v1.Contention;
 import io.vcpubal.protocol.v1.CpuPressure;
@@ -65,7 +65,7 @@ public final class FactsBuilder {
                 .setRealtimeMs(System.currentTimeMillis())
                 .setPeriodMs(periodMs)
                 .setUserHz(USER_HZ)
-                .setOnlineCpus(sysfs.onlineNow().format());
+                .setOnlineCpus(sysfs.onlineNow().toString());
         for (Map.Entry<Integer, CpuTicks> e : now.cpuTimes().perCpu().entrySet()) {
             CpuTicks t = e.getValue();
             f.addCpuTicks(io.vcpubal.protocol.v1.CpuTicks.newBuilder()

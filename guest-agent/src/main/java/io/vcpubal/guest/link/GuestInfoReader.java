@@ -1,6 +1,6 @@
 package io.vcpubal.guest.link;
 
-import io.vcpubal.guest.sysfs.CpuList;
+import io.vcpubal.protocol.CpuSet;
 import io.vcpubal.guest.sysfs.CpuState;
 import io.vcpubal.guest.sysfs.CpuSysfs;
 import io.vcpubal.protocol.Bounds;
@@ -14,10 +14,10 @@ import java.util.List;
 public final class GuestInfoReader {
     private final Path root;
     private final CpuSysfs sysfs;
-    private final CpuList protectedCpus;
+    private final CpuSet protectedCpus;
     private final int floor;
 
-    public GuestInfoReader(Path root, CpuSysfs sysfs, CpuList protectedCpus, int floor) {
+    public GuestInfoReader(Path root, CpuSysfs sysfs, CpuSet protectedCpus, int floor) {
         this.root = root;
         this.sysfs = sysfs;
         this.protectedCpus = protectedCpus;
@@ -29,15 +29,15 @@ public final class GuestInfoReader {
                 .setKernelRelease(firstLine("proc/sys/kernel/osrelease"))
                 .setBootId(firstLine("proc/sys/kernel/random/boot_id"))
                 .setHostname(firstLine("proc/sys/kernel/hostname"))
-                .setPossibleCpus(sysfs.possible().map(CpuList::format).orElse(""))
-                .setPresentCpus(sysfs.present().map(CpuList::format).orElse(""))
-                .setOnlineCpus(sysfs.onlineNow().format())
+                .setPossibleCpus(sysfs.possible().map(CpuSet::toString).orElse(""))
+                .setPresentCpus(sysfs.present().map(CpuSet::toString).orElse(""))
+                .setOnlineCpus(sysfs.onlineNow().toString())
                 .setMinOnlineCpus(floor);
         try {
             List<CpuState> cpus = sysfs.readAll();
-            CpuList offlinable = CpuList.of(cpus.stream().filter(CpuState::offlinable).map(CpuState::cpu).toList())
+            CpuSet offlinable = CpuSet.of(cpus.stream().filter(CpuState::offlinable).map(CpuState::cpu).toList())
                     .minus(protectedCpus);
-            b.setOfflinableCpus(offlinable.format());
+            b.setOfflinableCpus(offlinable.toString());
         } catch (IOException e) {
             // Leave offlinable empty: the host then treats the guest as unable to balloon.
         }

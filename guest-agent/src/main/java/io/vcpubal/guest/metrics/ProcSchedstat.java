@@ -1,6 +1,7 @@
 package io.vcpubal.guest.metrics;
 
-import io.vcpubal.guest.sysfs.CpuList;
+import io.vcpubal.protocol.Bounds;
+import io.vcpubal.protocol.CpuSet;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
@@ -42,7 +43,7 @@ public final class ProcSchedstat {
                 version = (int) ProcFiles.parseLong(f[1], 0);
             } else if (f[0].startsWith("cpu") && f.length >= 10) {
                 int cpu = (int) ProcFiles.parseLong(f[0].substring(3), -1);
-                if (cpu >= 0 && cpu <= CpuList.MAX_CPU) {
+                if (cpu >= 0 && cpu <= Bounds.MAX_CPU) {
                     perCpu.put(cpu, new TaskSchedstat(Math.max(0, ProcFiles.parseLong(f[7], 0)),
                             Math.max(0, ProcFiles.parseLong(f[8], 0)), Math.max(0, ProcFiles.parseLong(f[9], 0))));
                 }

@@ -1,6 +1,7 @@
 package io.vcpubal.guest.metrics;
 
-import io.vcpubal.guest.sysfs.CpuList;
+import io.vcpubal.protocol.Bounds;
+import io.vcpubal.protocol.CpuSet;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.TreeMap;
@@ -47,7 +48,7 @@ public final class ProcStat {
                 all = ticks(f);
             } else if (key.startsWith("cpu")) {
                 int cpu = (int) ProcFiles.parseLong(key.substring(3), -1);
-                if (cpu >= 0 && cpu <= CpuList.MAX_CPU) {
+                if (cpu >= 0 && cpu <= Bounds.MAX_CPU) {
                     perCpu.put(cpu, ticks(f));
                 }
             } else if (key.equals("ctxt") && f.length > 1) {

@@ -1,5 +1,8 @@
 package io.vcpubal.guest.sysfs;
 
+import io.vcpubal.protocol.CpuSet;
+
+import io.vcpubal.protocol.Bounds;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
@@ -56,29 +59,29 @@ public final class CpuSysfs {
     }
 
     /** CPU numbers that have a {@code cpuN} directory (on x86: the present CPUs). */
-    public CpuList listCpus() throws IOException {
+    public CpuSet listCpus() throws IOException {
         List<Integer> cpus = new ArrayList<>();
         try (DirectoryStream<Path> dirs = Files.newDirectoryStream(cpuDir)) {
             for (Path dir : dirs) {
                 String name = dir.getFileName().toString();
                 if (CPU_DIR.matcher(name).matches() && Files.isDirectory(dir)) {
                     int cpu = Integer.parseInt(name.substring(3));
-                    if (cpu <= CpuList.MAX_CPU) {
+                    if (cpu <= Bounds.MAX_CPU) {
                         cpus.add(cpu);
                     }
                 }
             }
         }
-        return CpuList.of(cpus);
+        return CpuSet.of(cpus);
     }
 
     /** {@code possible}; empty when the file is missing or malformed (a fact to report, not a command). */
-    public Optional<CpuList> possible() {
+    public Optional<CpuSet> possible() {
         return readList("possible");
     }
 
     /** {@code present}; empty when the file is missing or malformed. */
-    public Optional<CpuList> present() {
+    public Optional<CpuSet> present() {
         return readList("present");
     }
 
@@ -86,13 +89,13 @@ public final class CpuSysfs {
      * {@code online} as the kernel summarises it; empty when missing or malformed. The balloon itself trusts
      * the per-CPU files ({@link #readAll()}), which are what it writes.
      */
-    public Optional<CpuList> online() {
+    public Optional<CpuSet> online() {
         return readList("online");
     }
 
-    private Optional<CpuList> readList(String name) {
+    private Optional<CpuSet> readList(String name) {
         try {
-            return Optional.of(CpuList.parse(Files.readString(cpuDir.resolve(name), StandardCharsets.US_ASCII)));
+            return Optional.of(CpuSet.parse(Files.readString(cpuDir.resolve(name), StandardCharsets.US_ASCII)));
         } catch (IOException | IllegalArgumentException e) {
             return Optional.empty();
         }
@@ -111,11 +114,11 @@ public final class CpuSysfs {
      * The online CPUs as the per-CPU files say (the same view the balloon acts on), falling back to the
      * top-level {@code online} file when the tree cannot be listed; empty when neither can be read.
      */
-    public CpuList onlineNow() {
+    public CpuSet onlineNow() {
         try {
-            return CpuList.of(readAll().stream().filter(CpuState::online).map(CpuState::cpu).toList());
+            return CpuSet.of(readAll().stream().filter(CpuState::online).map(CpuState::cpu).toList());
         } catch (IOException e) {
-            return online().orElse(CpuList.EMPTY);
+            return online().orElse(CpuSet.empty());
         }
     }
 

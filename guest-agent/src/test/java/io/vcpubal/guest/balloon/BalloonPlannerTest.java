@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.vcpubal.guest.sysfs.CpuList;
+import io.vcpubal.protocol.CpuSet;
 import io.vcpubal.guest.sysfs.CpuState;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,15 +28,15 @@ class BalloonPlannerTest {
     static final List<CpuState> FOUR_TWO_PINNED = layout("0-3", "0-3", "0-1");
 
     static final BalloonPolicy DEFAULT = BalloonPolicy.DEFAULT;
-    static final BalloonPolicy FLOOR_2 = new BalloonPolicy(2, CpuList.EMPTY);
-    static final BalloonPolicy PROTECT_3 = new BalloonPolicy(1, CpuList.of(3));
-    static final BalloonPolicy PROTECT_2 = new BalloonPolicy(1, CpuList.of(2));
+    static final BalloonPolicy FLOOR_2 = new BalloonPolicy(2, CpuSet.empty());
+    static final BalloonPolicy PROTECT_3 = new BalloonPolicy(1, CpuSet.of(3));
+    static final BalloonPolicy PROTECT_2 = new BalloonPolicy(1, CpuSet.of(2));
 
     static List<CpuState> layout(String cpus, String online, String withoutOnlineFile) {
-        CpuList up = CpuList.parse(online);
-        CpuList fixed = CpuList.parse(withoutOnlineFile);
+        CpuSet up = CpuSet.parse(online);
+        CpuSet fixed = CpuSet.parse(withoutOnlineFile);
         List<CpuState> states = new ArrayList<>();
-        for (int cpu : CpuList.parse(cpus).toArray()) {
+        for (int cpu : CpuSet.parse(cpus).toArray()) {
             states.add(new CpuState(cpu, up.contains(cpu), !fixed.contains(cpu)));
         }
         return states;
@@ -73,24 +73,24 @@ class BalloonPlannerTest {
                 new Planned("cpu0 with an online file is kept", FOUR_CPU0_HOTPLUGGABLE, DEFAULT,
                         BalloonRequest.count(1, 1000), "", "1-3", "1-3"),
                 new Planned("set shrink", FOUR_ALL_ONLINE, DEFAULT,
-                        BalloonRequest.cpus(CpuList.parse("0,2"), 1000), "", "1,3", "1,3"),
+                        BalloonRequest.cpus(CpuSet.parse("0,2"), 1000), "", "1,3", "1,3"),
                 new Planned("set grows and shrinks at once", FOUR_TWO_ONLINE, DEFAULT,
-                        BalloonRequest.cpus(CpuList.parse("0,2-3"), 1000), "2-3", "1", "1"),
+                        BalloonRequest.cpus(CpuSet.parse("0,2-3"), 1000), "2-3", "1", "1"),
                 new Planned("set unchanged", FOUR_ALL_ONLINE, DEFAULT,
-                        BalloonRequest.cpus(CpuList.parse("0-3"), 0), "", "", ""),
+                        BalloonRequest.cpus(CpuSet.parse("0-3"), 0), "", "", ""),
                 new Planned("set keeping a protected CPU online", FOUR_ALL_ONLINE, PROTECT_3,
-                        BalloonRequest.cpus(CpuList.parse("0,3"), 1000), "", "1-2", "1-2"),
+                        BalloonRequest.cpus(CpuSet.parse("0,3"), 1000), "", "1-2", "1-2"),
                 new Planned("set keeping a protected CPU offline", FOUR_TWO_ONLINE, PROTECT_2,
-                        BalloonRequest.cpus(CpuList.parse("0-1,3"), 0), "3", "", ""));
+                        BalloonRequest.cpus(CpuSet.parse("0-1,3"), 0), "3", "", ""));
     }
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("plans")
     void plans(Planned c) throws BalloonRefusal {
         BalloonPlan plan = BalloonPlanner.plan(c.cpus(), c.policy(), c.request());
-        assertEquals(c.toOnline(), plan.toOnline().format(), "toOnline");
-        assertEquals(c.toOffline(), plan.toOffline().format(), "toOffline");
-        assertEquals(c.restorable(), plan.restorable().format(), "restorable");
+        assertEquals(c.toOnline(), plan.toOnline().toString(), "toOnline");
+        assertEquals(c.toOffline(), plan.toOffline().toString(), "toOffline");
+        assertEquals(c.restorable(), plan.restorable().toString(), "restorable");
         assertEquals(plan.before().union(plan.toOnline()).minus(plan.toOffline()), plan.target());
     }
 
@@ -120,28 +120,28 @@ class BalloonPlannerTest {
                 new Refused("count needing a protected CPU to grow", FOUR_TWO_ONLINE, PROTECT_2,
                         BalloonRequest.count(4, 1000), "cpu2 is protected by the guest's configuration; the most reachable is 3"),
                 new Refused("set without cpu0", FOUR_ALL_ONLINE, DEFAULT,
-                        BalloonRequest.cpus(CpuList.parse("1-3"), 1000), "cpu0 is never offlined"),
+                        BalloonRequest.cpus(CpuSet.parse("1-3"), 1000), "cpu0 is never offlined"),
                 new Refused("set without a hotpluggable cpu0", FOUR_CPU0_HOTPLUGGABLE, DEFAULT,
-                        BalloonRequest.cpus(CpuList.parse("1-3"), 1000), "cpu0 is never offlined"),
+                        BalloonRequest.cpus(CpuSet.parse("1-3"), 1000), "cpu0 is never offlined"),
                 new Refused("set without a CPU lacking its online file", FOUR_TWO_PINNED, DEFAULT,
-                        BalloonRequest.cpus(CpuList.parse("0"), 1000), "cpu1 cannot be offlined (it has no online file)"),
+                        BalloonRequest.cpus(CpuSet.parse("0"), 1000), "cpu1 cannot be offlined (it has no online file)"),
                 new Refused("set offlining a protected CPU", FOUR_ALL_ONLINE, PROTECT_3,
-                        BalloonRequest.cpus(CpuList.parse("0-2"), 1000), "cpu3 is protected"),
+                        BalloonRequest.cpus(CpuSet.parse("0-2"), 1000), "cpu3 is protected"),
                 new Refused("set onlining a protected CPU", FOUR_TWO_ONLINE, PROTECT_2,
-                        BalloonRequest.cpus(CpuList.parse("0-2"), 1000), "cpu2 is protected"),
+                        BalloonRequest.cpus(CpuSet.parse("0-2"), 1000), "cpu2 is protected"),
                 new Refused("set with unknown CPUs", FOUR_ALL_ONLINE, DEFAULT,
-                        BalloonRequest.cpus(CpuList.parse("0-5"), 1000), "cpus 4-5 are not present in the guest (it has 0-3)"),
+                        BalloonRequest.cpus(CpuSet.parse("0-5"), 1000), "cpus 4-5 are not present in the guest (it has 0-3)"),
                 new Refused("empty set", FOUR_ALL_ONLINE, DEFAULT,
-                        BalloonRequest.cpus(CpuList.EMPTY, 1000), "0 CPU(s) requested"),
+                        BalloonRequest.cpus(CpuSet.empty(), 1000), "0 CPU(s) requested"),
                 new Refused("set below the floor", FOUR_ALL_ONLINE, FLOOR_2,
-                        BalloonRequest.cpus(CpuList.parse("0"), 1000), "1 CPU(s) requested (\"0\"), below the floor of 2"),
+                        BalloonRequest.cpus(CpuSet.parse("0"), 1000), "1 CPU(s) requested (\"0\"), below the floor of 2"),
                 new Refused("shrink without lease", FOUR_ALL_ONLINE, DEFAULT,
                         BalloonRequest.count(2, 0), "leaving cpus 2-3 offline needs a lease"),
                 new Refused("partial grow without lease", EIGHT_WITH_HOLES, DEFAULT,
                         BalloonRequest.count(7, 0), "leaving cpu7 offline needs a lease"),
                 new Refused("negative lease", FOUR_ALL_ONLINE, DEFAULT,
                         BalloonRequest.count(2, -1), "lease of -1 ms is outside 0-3600000 ms"),
-                new Refused("lease above the maximum", FOUR_ALL_ONLINE, new BalloonPolicy(1, CpuList.EMPTY, 60_000),
+                new Refused("lease above the maximum", FOUR_ALL_ONLINE, new BalloonPolicy(1, CpuSet.empty(), 60_000),
                         BalloonRequest.count(2, 60_001), "lease of 60001 ms is outside 0-60000 ms"));
     }
 
@@ -155,15 +155,15 @@ class BalloonPlannerTest {
 
     @Test
     void restoreAllOnlinesEverythingButProtectedCpus() {
-        BalloonPlan plan = BalloonPlanner.restoreAll(layout("0-7", "0", "0"), new BalloonPolicy(1, CpuList.of(5)));
-        assertEquals("1-4,6-7", plan.toOnline().format());
-        assertEquals("", plan.toOffline().format());
-        assertEquals("", plan.restorable().format());
+        BalloonPlan plan = BalloonPlanner.restoreAll(layout("0-7", "0", "0"), new BalloonPolicy(1, CpuSet.of(5)));
+        assertEquals("1-4,6-7", plan.toOnline().toString());
+        assertEquals("", plan.toOffline().toString());
+        assertEquals("", plan.restorable().toString());
     }
 
     @Test
     void policyValidatesItsLimits() {
-        assertThrows(IllegalArgumentException.class, () -> new BalloonPolicy(0, CpuList.EMPTY));
-        assertThrows(IllegalArgumentException.class, () -> new BalloonPolicy(1, CpuList.EMPTY, 0));
+        assertThrows(IllegalArgumentException.class, () -> new BalloonPolicy(0, CpuSet.empty()));
+        assertThrows(IllegalArgumentException.class, () -> new BalloonPolicy(1, CpuSet.empty(), 0));
     }
 }

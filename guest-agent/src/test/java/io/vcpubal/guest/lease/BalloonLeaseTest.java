@@ -9,7 +9,7 @@ import io.vcpubal.guest.balloon.BalloonPolicy;
 import io.vcpubal.guest.balloon.BalloonRequest;
 import io.vcpubal.guest.balloon.BalloonResult;
 import io.vcpubal.guest.balloon.VcpuBalloon;
-import io.vcpubal.guest.sysfs.CpuList;
+import io.vcpubal.protocol.CpuSet;
 import io.vcpubal.guest.sysfs.CpuSysfs;
 import io.vcpubal.guest.sysfs.SysfsFixture;
 import java.io.IOException;
@@ -37,7 +37,7 @@ class BalloonLeaseTest {
 
     @BeforeEach
     void fourCpusAllOnline() throws IOException {
-        SysfsFixture.create(root, "0-3", "0-3", CpuList.of(0));
+        SysfsFixture.create(root, "0-3", "0-3", CpuSet.of(0));
         lease = lease(SysfsFixture.recording(writes));
     }
 
@@ -46,7 +46,7 @@ class BalloonLeaseTest {
         return new BalloonLease(balloon, clock, callbacks::add);
     }
 
-    CpuList online() throws IOException {
+    CpuSet online() throws IOException {
         return SysfsFixture.onlineCpus(root);
     }
 
@@ -59,13 +59,13 @@ class BalloonLeaseTest {
 
         clock.advanceMillis(999);
         assertEquals(Optional.empty(), lease.expireIfDue());
-        assertEquals(CpuList.parse("0-1"), online());
+        assertEquals(CpuSet.parse("0-1"), online());
 
         clock.advanceMillis(1);
         LeaseExpiry expiry = lease.expireIfDue().orElseThrow();
         assertEquals(start.plusMillis(1000), expiry.deadline());
-        assertEquals(CpuList.parse("0-3"), expiry.restore().online());
-        assertEquals(CpuList.parse("0-3"), online());
+        assertEquals(CpuSet.parse("0-3"), expiry.restore().online());
+        assertEquals(CpuSet.parse("0-3"), online());
         assertEquals(List.of(expiry), callbacks);
         assertEquals(Optional.empty(), lease.deadline(), "a full restore drops the lease");
 
@@ -82,10 +82,10 @@ class BalloonLeaseTest {
         assertTrue(lease.renew(1000));
         clock.advanceMillis(999);
         assertEquals(Optional.empty(), lease.expireIfDue());
-        assertEquals(CpuList.parse("0-1"), online());
+        assertEquals(CpuSet.parse("0-1"), online());
         clock.advanceMillis(1);
         assertTrue(lease.expireIfDue().isPresent());
-        assertEquals(CpuList.parse("0-3"), online());
+        assertEquals(CpuSet.parse("0-3"), online());
     }
 
     @Test
@@ -93,7 +93,7 @@ class BalloonLeaseTest {
         lease.apply(BalloonRequest.count(1, 1000));
         clock.advanceMillis(1000);
         assertFalse(lease.renew(1000));
-        assertEquals(CpuList.parse("0-3"), online());
+        assertEquals(CpuSet.parse("0-3"), online());
         assertEquals(1, callbacks.size());
         assertTrue(lease.takeUnreportedExpiry().isPresent());
     }
@@ -159,7 +159,7 @@ class BalloonLeaseTest {
         assertEquals(OptionalLong.of(1000), failing.millisUntilExpiry());
         clock.advanceMillis(1000);
         assertTrue(failing.expireIfDue().orElseThrow().restore().succeeded());
-        assertEquals(CpuList.parse("0-3"), online());
+        assertEquals(CpuSet.parse("0-3"), online());
     }
 
     @Test
@@ -176,12 +176,12 @@ class BalloonLeaseTest {
         clock.advanceMillis(1000);
         LeaseExpiry first = flaky.expireIfDue().orElseThrow();
         assertEquals(BalloonResult.Status.FAILED, first.restore().status());
-        assertEquals(CpuList.parse("0-2"), online());
+        assertEquals(CpuSet.parse("0-2"), online());
         assertEquals(OptionalLong.of(BalloonLease.RESTORE_RETRY.toMillis()), flaky.millisUntilExpiry());
 
         clock.advanceMillis(BalloonLease.RESTORE_RETRY.toMillis());
         assertTrue(flaky.expireIfDue().orElseThrow().restore().succeeded());
-        assertEquals(CpuList.parse("0-3"), online());
+        assertEquals(CpuSet.parse("0-3"), online());
         assertEquals(Optional.empty(), flaky.deadline());
         assertEquals(2, flaky.expiryCount());
     }
@@ -189,10 +189,10 @@ class BalloonLeaseTest {
     @Test
     void restoreAllOnShutdownOnlinesEverythingAndDropsTheLease() throws IOException {
         lease.apply(BalloonRequest.count(1, 60_000));
-        assertEquals(CpuList.parse("0"), online());
+        assertEquals(CpuSet.parse("0"), online());
         BalloonResult result = lease.restoreAll();
         assertTrue(result.succeeded());
-        assertEquals(CpuList.parse("0-3"), online());
+        assertEquals(CpuSet.parse("0-3"), online());
         assertEquals(Optional.empty(), lease.deadline());
         assertEquals(Optional.empty(), lease.takeUnreportedExpiry(), "a shutdown is not an expiry");
     }

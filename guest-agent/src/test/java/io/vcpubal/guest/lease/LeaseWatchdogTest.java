@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.vcpubal.guest.balloon.BalloonPolicy;
 import io.vcpubal.guest.balloon.BalloonRequest;
 import io.vcpubal.guest.balloon.VcpuBalloon;
-import io.vcpubal.guest.sysfs.CpuList;
+import io.vcpubal.protocol.CpuSet;
 import io.vcpubal.guest.sysfs.CpuSysfs;
 import io.vcpubal.guest.sysfs.SysfsFixture;
 import java.nio.file.Path;
@@ -37,7 +37,7 @@ class LeaseWatchdogTest {
 
     @Test
     void restoresWhenTheDeadlinePasses() throws Exception {
-        SysfsFixture.create(root, "0-3", "0-3", CpuList.of(0));
+        SysfsFixture.create(root, "0-3", "0-3", CpuSet.of(0));
         FakeClock clock = new FakeClock();
         CountDownLatch expired = new CountDownLatch(1);
         BalloonLease lease = new BalloonLease(new VcpuBalloon(new CpuSysfs(root), BalloonPolicy.DEFAULT), clock,
@@ -45,18 +45,18 @@ class LeaseWatchdogTest {
         try (LeaseWatchdog watchdog = new LeaseWatchdog(lease, executor)) {
             watchdog.start();
             lease.apply(BalloonRequest.count(1, 60_000));
-            assertEquals(CpuList.parse("0"), SysfsFixture.onlineCpus(root));
+            assertEquals(CpuSet.parse("0"), SysfsFixture.onlineCpus(root));
 
             clock.advanceMillis(60_000);
             watchdog.reschedule();
             assertTrue(expired.await(30, TimeUnit.SECONDS), "the watchdog ran the expiry");
-            assertEquals(CpuList.parse("0-3"), SysfsFixture.onlineCpus(root));
+            assertEquals(CpuSet.parse("0-3"), SysfsFixture.onlineCpus(root));
         }
     }
 
     @Test
     void closingStopsFurtherChecks() throws Exception {
-        SysfsFixture.create(root, "0-3", "0-3", CpuList.of(0));
+        SysfsFixture.create(root, "0-3", "0-3", CpuSet.of(0));
         FakeClock clock = new FakeClock();
         BalloonLease lease = new BalloonLease(new VcpuBalloon(new CpuSysfs(root), BalloonPolicy.DEFAULT), clock);
         LeaseWatchdog watchdog = new LeaseWatchdog(lease, executor);
@@ -68,7 +68,7 @@ class LeaseWatchdogTest {
         // Run a no-op through the single thread: had a check been scheduled at delay 0 it would run first.
         executor.submit(() -> { }).get(30, TimeUnit.SECONDS);
         executor.schedule(() -> { }, 0, TimeUnit.MILLISECONDS).get(30, TimeUnit.SECONDS);
-        assertEquals(CpuList.parse("0"), SysfsFixture.onlineCpus(root));
+        assertEquals(CpuSet.parse("0"), SysfsFixture.onlineCpus(root));
         assertEquals(0, lease.expiryCount());
     }
 }

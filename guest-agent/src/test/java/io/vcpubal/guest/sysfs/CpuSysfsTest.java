@@ -1,5 +1,7 @@
 package io.vcpubal.guest.sysfs;
 
+import io.vcpubal.protocol.CpuSet;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -27,38 +29,38 @@ class CpuSysfsTest {
     void readsTheRealTreeOfThisMachine() throws Exception {
         // Copied from a 2-vCPU KVM guest: cpu0 has no online file, cpu1 has one.
         CpuSysfs sysfs = new CpuSysfs(fixture("this-vm"));
-        assertEquals(CpuList.parse("0-1"), sysfs.listCpus());
-        assertEquals(Optional.of(CpuList.parse("0-1")), sysfs.possible());
-        assertEquals(Optional.of(CpuList.parse("0-1")), sysfs.present());
-        assertEquals(Optional.of(CpuList.parse("0-1")), sysfs.online());
+        assertEquals(CpuSet.parse("0-1"), sysfs.listCpus());
+        assertEquals(Optional.of(CpuSet.parse("0-1")), sysfs.possible());
+        assertEquals(Optional.of(CpuSet.parse("0-1")), sysfs.present());
+        assertEquals(Optional.of(CpuSet.parse("0-1")), sysfs.online());
         assertEquals(List.of(new CpuState(0, true, false), new CpuState(1, true, true)), sysfs.readAll());
     }
 
     @Test
     void listsOnlyCpuNDirectories() throws IOException {
-        SysfsFixture.create(root, "0-2", "0-2", CpuList.of(0));
+        SysfsFixture.create(root, "0-2", "0-2", CpuSet.of(0));
         Path cpuDir = root.resolve("sys/devices/system/cpu");
         Files.createDirectories(cpuDir.resolve("cpufreq"));
         Files.createDirectories(cpuDir.resolve("cpuidle"));
         Files.writeString(cpuDir.resolve("cpu7"), "a file, not a directory");
-        assertEquals(CpuList.parse("0-2"), new CpuSysfs(root).listCpus());
+        assertEquals(CpuSet.parse("0-2"), new CpuSysfs(root).listCpus());
     }
 
     @Test
     void summaryFilesAreParseOrEmpty() throws IOException {
-        SysfsFixture.create(root, "0-1", "0-1", CpuList.of(0));
+        SysfsFixture.create(root, "0-1", "0-1", CpuSet.of(0));
         Path cpuDir = root.resolve("sys/devices/system/cpu");
         Files.writeString(cpuDir.resolve("online"), "zero to one\n");
         Files.delete(cpuDir.resolve("possible"));
         CpuSysfs sysfs = new CpuSysfs(root);
         assertEquals(Optional.empty(), sysfs.online());
         assertEquals(Optional.empty(), sysfs.possible());
-        assertEquals(Optional.of(CpuList.parse("0-1")), sysfs.present());
+        assertEquals(Optional.of(CpuSet.parse("0-1")), sysfs.present());
     }
 
     @Test
     void writesOnlyWhenTheStateDiffers() throws IOException {
-        SysfsFixture.create(root, "0-3", "0-2", CpuList.of(0));
+        SysfsFixture.create(root, "0-3", "0-2", CpuSet.of(0));
         List<String> writes = new ArrayList<>();
         CpuSysfs sysfs = new CpuSysfs(root, SysfsFixture.recording(writes));
 
@@ -75,7 +77,7 @@ class CpuSysfsTest {
 
     @Test
     void aCpuWithoutOnlineFileIsOnlineAndCannotBeOfflined() throws IOException {
-        SysfsFixture.create(root, "0-1", "0-1", CpuList.of(0));
+        SysfsFixture.create(root, "0-1", "0-1", CpuSet.of(0));
         CpuSysfs sysfs = new CpuSysfs(root);
         assertEquals(new CpuState(0, true, false), sysfs.read(0));
         assertEquals(new CpuState(0, true, false), sysfs.setOnline(0, true));
@@ -86,14 +88,14 @@ class CpuSysfsTest {
 
     @Test
     void anUnknownCpuIsAnError() throws IOException {
-        SysfsFixture.create(root, "0-1", "0-1", CpuList.of(0));
+        SysfsFixture.create(root, "0-1", "0-1", CpuSet.of(0));
         IOException e = assertThrows(IOException.class, () -> new CpuSysfs(root).read(5));
         assertEquals("ENOENT: cpu5 does not exist", Errno.describe(e));
     }
 
     @Test
     void aMalformedOnlineFileIsAnErrorNotAGuess() throws IOException {
-        SysfsFixture.create(root, "0-1", "0-1", CpuList.of(0));
+        SysfsFixture.create(root, "0-1", "0-1", CpuSet.of(0));
         Files.writeString(root.resolve("sys/devices/system/cpu/cpu1/online"), "yes\n");
         IOException e = assertThrows(IOException.class, () -> new CpuSysfs(root).read(1));
         assertTrue(e.getMessage().contains("not 0 or 1"), e.getMessage());
@@ -101,7 +103,7 @@ class CpuSysfsTest {
 
     @Test
     void aDeviceInPlaceOfTheOnlineFileIsNotReadForever() throws IOException {
-        SysfsFixture.create(root, "0-1", "0-1", CpuList.of(0));
+        SysfsFixture.create(root, "0-1", "0-1", CpuSet.of(0));
         Path online = root.resolve("sys/devices/system/cpu/cpu1/online");
         Files.delete(online);
         Files.createSymbolicLink(online, Path.of("/dev/zero"));
@@ -111,7 +113,7 @@ class CpuSysfsTest {
 
     @Test
     void aWriteThatDoesNotTakeEffectFailsVerification() throws IOException {
-        SysfsFixture.create(root, "0-1", "0-1", CpuList.of(0));
+        SysfsFixture.create(root, "0-1", "0-1", CpuSet.of(0));
         CpuSysfs sysfs = new CpuSysfs(root, (file, value) -> { });
         IOException e = assertThrows(IOException.class, () -> sysfs.setOnline(1, false));
         assertEquals("EIO: cpu1 still online after writing 0", e.getMessage());
@@ -119,7 +121,7 @@ class CpuSysfsTest {
 
     @Test
     void theDefaultWriterWritesTheFile() throws IOException {
-        SysfsFixture.create(root, "0-1", "0-1", CpuList.of(0));
+        SysfsFixture.create(root, "0-1", "0-1", CpuSet.of(0));
         new CpuSysfs(root).setOnline(1, false);
         assertEquals("0", SysfsFixture.onlineFile(root, 1));
     }

@@ -1,5 +1,7 @@
 package io.vcpubal.guest.sysfs;
 
+import io.vcpubal.protocol.CpuSet;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -16,9 +18,9 @@ public final class SysfsFixture {
      * @param online which of them are online
      * @param withoutOnlineFile CPUs that get no online file (cpu0 on x86); they must be online
      */
-    public static void create(Path root, String cpus, String online, CpuList withoutOnlineFile) throws IOException {
-        CpuList all = CpuList.parse(cpus);
-        CpuList up = CpuList.parse(online);
+    public static void create(Path root, String cpus, String online, CpuSet withoutOnlineFile) throws IOException {
+        CpuSet all = CpuSet.parse(cpus);
+        CpuSet up = CpuSet.parse(online);
         Path cpuDir = root.resolve("sys/devices/system/cpu");
         Files.createDirectories(cpuDir);
         Files.writeString(cpuDir.resolve("possible"), all + "\n");
@@ -45,7 +47,7 @@ public final class SysfsFixture {
     }
 
     /** The online CPUs according to the per-CPU files (what the balloon writes). */
-    public static CpuList onlineCpus(Path root) throws IOException {
-        return CpuList.of(new CpuSysfs(root).readAll().stream().filter(CpuState::online).mapToInt(CpuState::cpu).toArray());
+    public static CpuSet onlineCpus(Path root) throws IOException {
+        return CpuSet.of(new CpuSysfs(root).readAll().stream().filter(CpuState::online).mapToInt(CpuState::cpu).toArray());
     }
 }

@@ -1,7 +1,7 @@
 package io.vcpubal.host.backend;
 
 import io.vcpubal.host.config.VmConfig;
-import io.vcpubal.host.topology.CpuSet;
+import io.vcpubal.protocol.CpuSet;
 import java.util.List;
 
 /**

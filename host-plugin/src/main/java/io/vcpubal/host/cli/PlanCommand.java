@@ -7,7 +7,7 @@ import io.vcpubal.host.plan.Plan;
 import io.vcpubal.host.plan.Planner;
 import io.vcpubal.host.plan.VmPlan;
 import io.vcpubal.host.plan.VmSpec;
-import io.vcpubal.host.topology.CpuSet;
+import io.vcpubal.protocol.CpuSet;
 import io.vcpubal.host.topology.HostTopology;
 import io.vcpubal.host.topology.ReservedCpus;
 import io.vcpubal.host.topology.SysfsTopologyDiscovery;

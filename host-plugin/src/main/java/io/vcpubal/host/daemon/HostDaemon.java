@@ -21,7 +21,7 @@ import io.vcpubal.host.reconcile.Observed;
 import io.vcpubal.host.reconcile.ReconcileSteps;
 import io.vcpubal.host.reconcile.Reconciler;
 import io.vcpubal.host.reconcile.VmOutcome;
-import io.vcpubal.host.topology.CpuSet;
+import io.vcpubal.protocol.CpuSet;
 import io.vcpubal.host.topology.HostTopology;
 import io.vcpubal.host.topology.ReservedCpus;
 import io.vcpubal.protocol.v1.Error;

@@ -3,7 +3,7 @@ package io.vcpubal.host.daemon;
 import io.vcpubal.host.config.VmConfig;
 import io.vcpubal.host.link.GuestLink;
 import io.vcpubal.host.plan.VmPlan;
-import io.vcpubal.host.topology.CpuSet;
+import io.vcpubal.protocol.CpuSet;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -1,6 +1,6 @@
 package io.vcpubal.host.plan;
 
-import io.vcpubal.host.topology.CpuSet;
+import io.vcpubal.protocol.CpuSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;

@@ -1,6 +1,6 @@
 package io.vcpubal.host.plan;
 
-import io.vcpubal.host.topology.CpuSet;
+import io.vcpubal.protocol.CpuSet;
 import io.vcpubal.host.topology.HostTopology;
 import io.vcpubal.host.topology.ReservedCpus;
 import java.util.ArrayList;

@@ -1,6 +1,6 @@
 package io.vcpubal.host.reconcile;
 
-import io.vcpubal.host.topology.CpuSet;
+import io.vcpubal.protocol.CpuSet;
 
 /** One step the reconciler takes for one VM. */
 public sealed interface Action {

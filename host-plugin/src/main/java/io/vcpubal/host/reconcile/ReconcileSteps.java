@@ -1,7 +1,7 @@
 package io.vcpubal.host.reconcile;
 
 import io.vcpubal.host.plan.VmPlan;
-import io.vcpubal.host.topology.CpuSet;
+import io.vcpubal.protocol.CpuSet;
 import java.util.ArrayList;
 import java.util.List;
 

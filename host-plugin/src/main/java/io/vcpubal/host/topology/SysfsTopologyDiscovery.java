@@ -1,5 +1,7 @@
 package io.vcpubal.host.topology;
 
+import io.vcpubal.protocol.CpuSet;
+
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

@@ -11,7 +11,7 @@ import io.vcpubal.host.config.HostConfig;
 import io.vcpubal.host.config.VmConfig;
 import io.vcpubal.host.control.ControlClient;
 import io.vcpubal.host.control.ControlServer;
-import io.vcpubal.host.topology.CpuSet;
+import io.vcpubal.protocol.CpuSet;
 import io.vcpubal.host.topology.HostTopology;
 import java.nio.file.Files;
 import java.nio.file.Path;

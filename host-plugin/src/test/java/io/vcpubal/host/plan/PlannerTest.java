@@ -9,7 +9,7 @@ import static io.vcpubal.host.plan.Topologies.THIS_HOST_2CPU;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.vcpubal.host.topology.CpuSet;
+import io.vcpubal.protocol.CpuSet;
 import io.vcpubal.host.topology.HostTopology;
 import io.vcpubal.host.topology.ReservedCpus;
 import java.util.ArrayList;

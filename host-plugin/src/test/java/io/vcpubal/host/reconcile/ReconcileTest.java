@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.vcpubal.host.plan.Plan;
 import io.vcpubal.host.plan.Planner;
 import io.vcpubal.host.plan.VmSpec;
-import io.vcpubal.host.topology.CpuSet;
+import io.vcpubal.protocol.CpuSet;
 import io.vcpubal.host.topology.HostTopology;
 import io.vcpubal.host.topology.ReservedCpus;
 import java.util.ArrayList;

@@ -10,7 +10,7 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.vcpubal.host.backend.LinuxAffinity;
-import io.vcpubal.host.topology.CpuSet;
+import io.vcpubal.protocol.CpuSet;
 import io.vcpubal.lab.Guest;
 import io.vcpubal.lab.GuestSpec;
 import io.vcpubal.lab.Lab;

@@ -17,7 +17,7 @@ import io.vcpubal.guest.lease.BalloonLease;
 import io.vcpubal.guest.lease.MonotonicClock;
 import io.vcpubal.guest.link.AgentHandler;
 import io.vcpubal.guest.link.GuestInfoReader;
-import io.vcpubal.guest.sysfs.CpuList;
+import io.vcpubal.protocol.CpuSet;
 import io.vcpubal.guest.sysfs.CpuSysfs;
 import io.vcpubal.host.link.AgentState;
 import io.vcpubal.host.link.GuestCommandException;
@@ -74,7 +74,7 @@ class LinkOverUnixSocketTest {
         BalloonLease lease = new BalloonLease(new VcpuBalloon(sysfs, BalloonPolicy.DEFAULT), MonotonicClock.create());
         CommandRegistry commands = new BalloonCommands(lease, sysfs, online -> { }).registerInto(new CommandRegistry());
         FrameCounters counters = new FrameCounters();
-        GuestInfoReader info = new GuestInfoReader(root, sysfs, CpuList.EMPTY, 1);
+        GuestInfoReader info = new GuestInfoReader(root, sysfs, CpuSet.empty(), 1);
         agentSide = ListenerTransport.unix(dir.resolve("agent.sock"), loop, new ProtocolInitializer(
                 () -> new AgentHandler(info::read, commands, counters, new AtomicLong(), ctx -> { }),
                 1 << 20, counters));

@@ -5,7 +5,7 @@ import io.vcpubal.host.backend.HypervisorBackend;
 import io.vcpubal.host.backend.LinuxAffinity;
 import io.vcpubal.host.backend.VcpuThread;
 import io.vcpubal.host.config.VmConfig;
-import io.vcpubal.host.topology.CpuSet;
+import io.vcpubal.protocol.CpuSet;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;

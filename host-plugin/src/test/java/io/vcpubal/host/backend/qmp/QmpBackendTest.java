@@ -8,7 +8,7 @@ import io.vcpubal.host.backend.BackendException;
 import io.vcpubal.host.backend.LinuxAffinity;
 import io.vcpubal.host.backend.VcpuThread;
 import io.vcpubal.host.config.VmConfig;
-import io.vcpubal.host.topology.CpuSet;
+import io.vcpubal.protocol.CpuSet;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;

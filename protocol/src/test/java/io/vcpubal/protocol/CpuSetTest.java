@@ -1,4 +1,4 @@
-package io.vcpubal.host.topology;
+package io.vcpubal.protocol;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;

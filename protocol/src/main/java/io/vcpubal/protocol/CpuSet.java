@@ -1,4 +1,4 @@
-package io.vcpubal.host.topology;
+package io.vcpubal.protocol;
 
 import java.util.BitSet;
 import java.util.Optional;
@@ -62,6 +62,10 @@ public final class CpuSet {
             throw new IllegalArgumentException("CPU " + (bits.length() - 1) + " is above the limit " + MAX_CPU);
         }
         return new CpuSet((BitSet) bits.clone());
+    }
+
+    public static CpuSet of(java.util.Collection<Integer> cpus) {
+        return of(cpus.stream().mapToInt(Integer::intValue));
     }
 
     public static CpuSet of(IntStream cpus) {
@@ -170,6 +174,11 @@ public final class CpuSet {
         return rest.isEmpty();
     }
 
+    /** Whether every CPU of {@code other} is in this set. */
+    public boolean containsAll(CpuSet other) {
+        return other.isSubsetOf(this);
+    }
+
     public boolean intersects(CpuSet other) {
         return bits.intersects(other.bits);
     }
@@ -201,6 +210,24 @@ public final class CpuSet {
     }
 
     /** The CPUs in ascending order. */
+    /** The highest CPU; throws on the empty set. */
+    public int last() {
+        if (isEmpty()) {
+            throw new IllegalStateException("empty CpuSet has no last CPU");
+        }
+        return bits.length() - 1;
+    }
+
+    /** This set plus {@code cpu}. */
+    public CpuSet with(int cpu) {
+        return union(of(cpu));
+    }
+
+    /** This set without {@code cpu}. */
+    public CpuSet without(int cpu) {
+        return minus(of(cpu));
+    }
+
     public IntStream stream() {
         return bits.stream();
     }
