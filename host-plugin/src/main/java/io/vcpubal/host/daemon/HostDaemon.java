@@ -65,6 +65,12 @@ public final class HostDaemon implements AutoCloseable {
         t.setDaemon(true);
         return t;
     });
+    /** Lease renewals run apart from reconciling: a round waiting on one slow guest must not let others' leases lapse. */
+    private final ScheduledExecutorService renewThread = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "lease-renewal");
+        t.setDaemon(true);
+        return t;
+    });
     private final ExecutorService guestCommands = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "guest-command");
         t.setDaemon(true);
@@ -96,7 +102,7 @@ public final class HostDaemon implements AutoCloseable {
         }
         reconcileThread.scheduleWithFixedDelay(this::reconcileSafely, 0, config.reconcileIntervalMs(), TimeUnit.MILLISECONDS);
         long renewEvery = Math.max(200, config.leaseMs() / 3);
-        reconcileThread.scheduleWithFixedDelay(this::renewLeases, renewEvery, renewEvery, TimeUnit.MILLISECONDS);
+        renewThread.scheduleWithFixedDelay(this::renewLeases, renewEvery, renewEvery, TimeUnit.MILLISECONDS);
         LOG.info("managing {} VMs on host CPUs {} (reserved for host {}, emulator {}) with the {} backend",
                 vms.size(), topology.cpus(), reserved.forHost(), reserved.forEmulator(), backend.name());
     }
@@ -378,6 +384,7 @@ public final class HostDaemon implements AutoCloseable {
             }
         }
         reconcileThread.shutdownNow();
+        renewThread.shutdownNow();
         guestCommands.shutdownNow();
         backend.close();
         loop.shutdownGracefully(0, 1, TimeUnit.SECONDS);

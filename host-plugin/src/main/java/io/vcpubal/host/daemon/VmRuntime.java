@@ -7,12 +7,15 @@ import io.vcpubal.protocol.CpuSet;
 import java.util.ArrayList;
 import java.util.List;
 
-/** What the daemon knows and last did for one VM. Touched only on the reconcile thread. */
+/**
+ * What the daemon knows and last did for one VM. Written only on the reconcile thread; {@code vcpus} and
+ * {@code plan} are also read by the lease-renewal thread, hence volatile.
+ */
 final class VmRuntime {
-    VmConfig config;
+    volatile VmConfig config;
     final GuestLink link;
-    int vcpus;
-    VmPlan plan;
+    volatile int vcpus;
+    volatile VmPlan plan;
     final List<CpuSet> appliedPins = new ArrayList<>();
     CpuSet appliedEmulator;
     String lastError;

@@ -3,7 +3,7 @@ package io.vcpubal.host.link;
 /** How the host sees a VM's agent. */
 public enum AgentState {
     /**
-     * No agent answers (socket absent, guest not booted, agent stopped or silent for {@link GuestLink#QUIET_AFTER}):
+     * No agent answers (socket absent, guest not booted, agent stopped or silent for five report periods, at least {@link GuestLink#QUIET_AFTER}):
      * the VM is pinned only. Hello is repeated every second while the socket is open.
      */
     NO_AGENT,

@@ -40,8 +40,14 @@ import org.slf4j.LoggerFactory;
  */
 public final class GuestLink implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(GuestLink.class);
-    /** No message for this long and the agent counts as gone (facts come every period, 1 s by default). */
-    public static final Duration QUIET_AFTER = Duration.ofSeconds(4);
+    /**
+     * No message for this long and the agent counts as gone: five report periods (the guest says its period
+     * in its facts, 1 s by default), at least this much, so a guest that is only slow under load is not
+     * mistaken for a dead one.
+     */
+    public static final Duration QUIET_AFTER = Duration.ofSeconds(10);
+    /** Guest periods above this are not believed (a guest must not be able to make itself never "quiet"). */
+    private static final long MAX_QUIET_MS = 5L * io.vcpubal.protocol.Bounds.MAX_PERIOD_MS;
     /** A guest may send at most this many envelopes per second; the rest are dropped. */
     static final int MAX_ENVELOPES_PER_SECOND = 50;
 
@@ -265,15 +271,22 @@ public final class GuestLink implements AutoCloseable {
         if (ch == null || state == AgentState.INCOMPATIBLE) {
             return;
         }
-        boolean quiet = System.nanoTime() - lastMessageNanos > QUIET_AFTER.toNanos();
+        long quietMs = quietAfterMillis();
+        boolean quiet = System.nanoTime() - lastMessageNanos > TimeUnit.MILLISECONDS.toNanos(quietMs);
         if (state == AgentState.CONNECTED && quiet) {
             // QEMU's socket stays open when the agent inside dies: silence is how a dead agent shows.
-            LOG.warn("VM {}: agent silent for {} s", vm, QUIET_AFTER.toSeconds());
+            LOG.warn("VM {}: agent silent for {} s", vm, quietMs / 1000);
             setState(AgentState.NO_AGENT);
         }
         if (state != AgentState.CONNECTED) {
             sendHello(ch);
         }
+    }
+
+    /** How long the guest may be silent before it counts as gone (see {@link #QUIET_AFTER}). */
+    long quietAfterMillis() {
+        long period = facts == null ? 0 : facts.getPeriodMs();
+        return Math.max(QUIET_AFTER.toMillis(), Math.min(5 * period, MAX_QUIET_MS));
     }
 
     private void sendHello(Channel ch) {
