@@ -14,7 +14,7 @@ public final class SvgChart {
     private static final int PANEL_W = 520;
     private static final int PANEL_H = 300;
     private static final int LEFT = 56;
-    private static final int TOP = 56;
+    private static final int TOP = 72;
     private static final int BOTTOM = 70;
     private static final int GAP = 60;
 
