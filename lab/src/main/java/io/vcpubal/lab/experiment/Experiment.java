@@ -35,6 +35,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Stream;
 
@@ -49,6 +50,7 @@ public final class Experiment {
 
     private final ExperimentOptions options;
     private final AtomicReference<HostDaemon> daemon = new AtomicReference<>();
+    private final AtomicLong runSeq = new AtomicLong();
 
     public Experiment(ExperimentOptions options) {
         this.options = options;
@@ -243,21 +245,46 @@ public final class Experiment {
         }
     }
 
-    /** Runs workload {@code w} in every guest at once and waits for all. */
+    /**
+     * Runs workload {@code w} in every guest at once and waits for all. Each guest starts its JVM and
+     * generates its input, then waits; the host starts every guest's timed phase together.
+     */
     private List<ExperimentResults.Run> runEverywhere(List<Guest> guests, String code, Workload w, Mode mode, int rep)
             throws Exception {
+        String start = "start-" + runSeq.incrementAndGet();
         String command = Guest.javaCommand() + " -Xmx256m -cp " + code + " " + WorkloadMain.class.getName() + " "
-                + w.id() + " " + options.scale();
+                + w.id() + " " + options.scale() + " " + Guest.GUEST_SHARE + "/" + GUEST_CODE_DIR + "/" + start;
         ExecutorService pool = Executors.newFixedThreadPool(guests.size());
         try {
             List<Future<String>> outs = new ArrayList<>();
             for (Guest g : guests) {
                 outs.add(pool.submit(() -> g.exec(command, RUN_TIMEOUT).requireOk().stdout()));
             }
+            long deadline = System.nanoTime() + RUN_TIMEOUT.toNanos();
+            for (int i = 0; i < guests.size(); i++) {
+                Path ready = guests.get(i).shareDir().resolve(GUEST_CODE_DIR).resolve(start + ".ready");
+                while (!Files.exists(ready)) {
+                    if (outs.get(i).isDone()) {
+                        outs.get(i).get(); // ended without getting ready: throws with its output
+                        throw new LabException(guests.get(i).name() + ": workload ended before it was ready");
+                    }
+                    if (System.nanoTime() > deadline) {
+                        throw new LabException(guests.get(i).name() + ": workload not ready within " + RUN_TIMEOUT);
+                    }
+                    Thread.sleep(5);
+                }
+            }
+            for (Guest g : guests) {
+                Files.createFile(g.shareDir().resolve(GUEST_CODE_DIR).resolve(start));
+            }
             List<ExperimentResults.Run> runs = new ArrayList<>();
             for (int i = 0; i < guests.size(); i++) {
                 String stdout = outs.get(i).get();
                 runs.add(parseResult(stdout, w.id(), mode.id(), rep, guests.get(i).name()));
+            }
+            for (Guest g : guests) {
+                Files.deleteIfExists(g.shareDir().resolve(GUEST_CODE_DIR).resolve(start));
+                Files.deleteIfExists(g.shareDir().resolve(GUEST_CODE_DIR).resolve(start + ".ready"));
             }
             return runs;
         } finally {

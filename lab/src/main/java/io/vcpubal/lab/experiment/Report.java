@@ -79,8 +79,9 @@ public final class Report {
         s.append("| work scale | ").append(su.scale()).append(" |\n\n");
         s.append("Every workload runs in every guest at the same time, sizes its threads from the guest's online CPU"
                 + " count at start (like PARSEC's `-n $(nproc)`) and does the same total work whatever that count."
-                + " Execution time is the parallel phase timed inside the guest (JVM start and input generation"
-                + " excluded); kernel time is the workload process's system CPU time over that phase"
+                + " Each guest starts its JVM and generates its input, then waits; the host starts the timed"
+                + " parallel phase of every guest at the same moment. Execution time is that phase, timed inside"
+                + " the guest (JVM start and input generation excluded); kernel time is the workload process's system CPU time over that phase"
                 + " (`/proc/self/stat`). A cell's value per repeat is the mean over the guests; the table gives the"
                 + " median and min-max over the repeats, normalised to `default`'s median (lower is better).\n\n");
         s.append("Workloads:\n\n");

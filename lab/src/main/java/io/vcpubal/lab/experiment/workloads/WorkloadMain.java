@@ -1,10 +1,11 @@
 package io.vcpubal.lab.experiment.workloads;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
 
 /**
- * Runs one workload inside a guest: {@code WorkloadMain NAME SCALE}. Sizes its workers from the online
+ * Runs one workload inside a guest: {@code WorkloadMain NAME SCALE [START_FILE]}. Sizes its workers from the online
  * CPU count at start (like PARSEC's {@code -n $(nproc)}), does a fixed amount of work ({@code SCALE} times
  * the workload's base size, whatever the thread count), and prints one line for the host:
  *
@@ -12,6 +13,10 @@ import java.util.Locale;
  *
  * {@code wall_ms} covers the parallel phase only (not JVM start or input generation); {@code sys_s} and
  * {@code user_s} are this process's kernel and user CPU time over that phase, from {@code /proc/self/stat}.
+ *
+ * <p>With {@code START_FILE}, it creates {@code START_FILE.ready} once its input is generated and starts
+ * the timed phase only when {@code START_FILE} appears, so the host can start every guest's phase at once
+ * (JVM start-up under TCG takes seconds and varies from guest to guest).
  */
 public final class WorkloadMain {
     /** The prefix of the result line. */
@@ -20,8 +25,8 @@ public final class WorkloadMain {
     private WorkloadMain() {}
 
     public static void main(String[] args) throws Exception {
-        if (args.length != 2) {
-            System.err.println("usage: WorkloadMain lock|barrier|histogram|wordcount|parallel SCALE");
+        if (args.length < 2 || args.length > 3) {
+            System.err.println("usage: WorkloadMain lock|barrier|histogram|wordcount|parallel SCALE [START_FILE]");
             System.exit(2);
         }
         String name = args[0];
@@ -47,6 +52,9 @@ public final class WorkloadMain {
                 return;
             }
         }
+        if (args.length == 3) {
+            awaitStart(Path.of(args[2]));
+        }
         Path proc = Path.of("/proc");
         ProcessTimes before = ProcessTimes.readSelf(proc);
         long t0 = System.nanoTime();
@@ -55,6 +63,17 @@ public final class WorkloadMain {
         ProcessTimes used = ProcessTimes.readSelf(proc).minus(before);
         System.out.println(String.format(Locale.ROOT, "%sname=%s threads=%d wall_ms=%.1f sys_s=%.2f user_s=%.2f check=%d",
                 RESULT_PREFIX, name, threads, (t1 - t0) / 1e6, used.systemSeconds(), used.userSeconds(), check));
+    }
+
+    private static void awaitStart(Path startFile) throws Exception {
+        Files.createFile(startFile.resolveSibling(startFile.getFileName() + ".ready"));
+        long deadline = System.nanoTime() + 600_000_000_000L;
+        while (!Files.exists(startFile)) {
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException("no start signal " + startFile + " within 600 s");
+            }
+            Thread.sleep(5);
+        }
     }
 
     private interface Task {
