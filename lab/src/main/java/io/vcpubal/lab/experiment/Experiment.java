@@ -47,6 +47,11 @@ import java.util.stream.Stream;
 public final class Experiment {
     private static final Duration RUN_TIMEOUT = Duration.ofMinutes(10);
     private static final String GUEST_CODE_DIR = "experiment";
+    /**
+     * Quiet time after each mode is set up, the same for every mode: lets one-off work after a change
+     * (the agent's first reports and JIT after the host plugin connects, re-plugged CPUs) pass.
+     */
+    static final Duration SETTLE = Duration.ofSeconds(8);
 
     private final ExperimentOptions options;
     private final AtomicReference<HostDaemon> daemon = new AtomicReference<>();
@@ -91,12 +96,14 @@ public final class Experiment {
                     options.modes().stream().map(Mode::id).toList()), Map.of(), List.of());
             int cells = options.modes().size() * options.repeats() * options.workloads().size();
             int done = 0;
-            for (Mode mode : options.modes()) {
-                List<String> setup = enter(mode, lab, hostCpus);
-                results = results.withModeSetup(mode.id(), setup);
-                System.out.printf("experiment: mode %s: %s%n", mode.id(), mode.description());
-                setup.forEach(l -> System.out.println("experiment:   " + l));
-                for (int rep = 1; rep <= options.repeats(); rep++) {
+            // modes interleaved per repeat, so a drift of the machine over time hits every mode alike
+            for (int rep = 1; rep <= options.repeats(); rep++) {
+                for (Mode mode : options.modes()) {
+                    List<String> setup = enter(mode, lab, hostCpus);
+                    results = results.withModeSetup(mode.id(), setup);
+                    System.out.printf("experiment: repeat %d, mode %s: %s%n", rep, mode.id(), mode.description());
+                    setup.forEach(l -> System.out.println("experiment:   " + l));
+                    Thread.sleep(SETTLE.toMillis());
                     for (Workload w : options.workloads()) {
                         List<ExperimentResults.Run> runs = runEverywhere(guests, code, w, mode, rep);
                         for (ExperimentResults.Run r : runs) {
@@ -106,8 +113,8 @@ public final class Experiment {
                         System.out.println(progressLine(done, cells, mode, w, rep, runs, results));
                         Files.writeString(out.resolve("results.json"), results.toJson());
                     }
+                    leave(mode, lab, hostCpus);
                 }
-                leave(mode, lab, hostCpus);
             }
             Report.write(results, out);
             System.out.println();

@@ -82,7 +82,9 @@ public final class Report {
                 + " Each guest starts its JVM and generates its input, then waits; the host starts the timed"
                 + " parallel phase of every guest at the same moment. Execution time is that phase, timed inside"
                 + " the guest (JVM start and input generation excluded); kernel time is the workload process's system CPU time over that phase"
-                + " (`/proc/self/stat`). A cell's value per repeat is the mean over the guests; the table gives the"
+                + " (`/proc/self/stat`). Repeats interleave the modes (default, affinity, vcpubal, ideal, then again),"
+                + " each mode set up afresh (the host plugin started and stopped each time) and given "
+                + Experiment.SETTLE.toSeconds() + " s to settle before its first run. A cell's value per repeat is the mean over the guests; the table gives the"
                 + " median and min-max over the repeats, normalised to `default`'s median (lower is better).\n\n");
         s.append("Workloads:\n\n");
         for (String w : su.workloads()) {
