@@ -284,10 +284,15 @@ public final class Experiment {
             for (Guest g : guests) {
                 Files.createFile(g.shareDir().resolve(GUEST_CODE_DIR).resolve(start));
             }
+            HostSteal before = HostSteal.read(Path.of("/"));
+            List<String> stdouts = new ArrayList<>();
+            for (Future<String> o : outs) {
+                stdouts.add(o.get());
+            }
+            double steal = HostSteal.read(Path.of("/")).stolenSince(before);
             List<ExperimentResults.Run> runs = new ArrayList<>();
             for (int i = 0; i < guests.size(); i++) {
-                String stdout = outs.get(i).get();
-                runs.add(parseResult(stdout, w.id(), mode.id(), rep, guests.get(i).name()));
+                runs.add(parseResult(stdouts.get(i), w.id(), mode.id(), rep, guests.get(i).name(), steal));
             }
             for (Guest g : guests) {
                 Files.deleteIfExists(g.shareDir().resolve(GUEST_CODE_DIR).resolve(start));
@@ -301,7 +306,8 @@ public final class Experiment {
     }
 
     /** The run from a workload's result line ({@link WorkloadMain}); throws with the output if there is none. */
-    static ExperimentResults.Run parseResult(String stdout, String workload, String mode, int repeat, String guest) {
+    static ExperimentResults.Run parseResult(String stdout, String workload, String mode, int repeat, String guest,
+                                             double hostSteal) {
         for (String line : stdout.split("\n")) {
             if (!line.startsWith(WorkloadMain.RESULT_PREFIX)) {
                 continue;
@@ -316,7 +322,7 @@ public final class Experiment {
             try {
                 return new ExperimentResults.Run(workload, mode, repeat, guest, Integer.parseInt(kv.get("threads")),
                         Double.parseDouble(kv.get("wall_ms")), Double.parseDouble(kv.get("sys_s")),
-                        Double.parseDouble(kv.get("user_s")));
+                        Double.parseDouble(kv.get("user_s")), hostSteal);
             } catch (RuntimeException e) {
                 throw new LabException("malformed workload result from " + guest + ": " + line);
             }
@@ -335,6 +341,9 @@ public final class Experiment {
         ExperimentResults.Cell c = results.cell(w.id(), mode.id());
         if (c != null && c.execNormalised() != null && mode != Mode.DEFAULT) {
             s.append(String.format(Locale.ROOT, "  | so far %.2fx default", c.execNormalised().median()));
+        }
+        if (!runs.isEmpty() && runs.get(0).hostSteal() >= 0.005) {
+            s.append(String.format(Locale.ROOT, "  [host steal %.0f %%]", runs.get(0).hostSteal() * 100));
         }
         return s.toString();
     }

@@ -51,16 +51,17 @@ public record ExperimentResults(Setup setup, Map<String, List<String>> modeSetup
      *
      * @param wallMs     execution time of the parallel phase, measured inside the guest
      * @param sysSeconds the workload process's kernel CPU time over that phase
+     * @param hostSteal  share of the host's CPU time stolen from the host itself (it may be a VM) during the cell
      */
     public record Run(String workload, String mode, int repeat, String guest, int threads, double wallMs,
-                      double sysSeconds, double userSeconds) {}
+                      double sysSeconds, double userSeconds, double hostSteal) {}
 
     /**
      * One workload in one mode: statistics over the repeats of the guests' mean, raw and normalised to
      * the {@code default} mode's median of the same workload.
      */
     public record Cell(String workload, String mode, Stats execMs, Stats sysSeconds, Stats execNormalised,
-                       Stats sysNormalised, double threadsMean) {}
+                       Stats sysNormalised, double threadsMean, double hostStealMean) {}
 
     /** This result with one more run (results grow while the experiment runs). */
     public ExperimentResults with(Run run) {
@@ -90,7 +91,9 @@ public record ExperimentResults(Setup setup, Map<String, List<String>> modeSetup
         Stats sysNorm = baseSys.isEmpty() ? null : sysStats.normalisedTo(Stats.of(baseSys).median());
         double threads = runs.stream().filter(r -> r.workload().equals(workload) && r.mode().equals(mode))
                 .mapToInt(Run::threads).average().orElse(0);
-        return new Cell(workload, mode, execStats, sysStats, execNorm, sysNorm, threads);
+        double steal = runs.stream().filter(r -> r.workload().equals(workload) && r.mode().equals(mode))
+                .mapToDouble(Run::hostSteal).average().orElse(0);
+        return new Cell(workload, mode, execStats, sysStats, execNorm, sysNorm, threads, steal);
     }
 
     /** Every cell that has runs, workload-major in set-up order. */

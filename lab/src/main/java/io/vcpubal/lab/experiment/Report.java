@@ -100,14 +100,14 @@ public final class Report {
             }
         }
         s.append("\n## Results\n\n![chart](chart.svg)\n\n");
-        s.append("| workload | mode | threads | exec time s, median (min-max) | normalised | kernel time s, median (min-max) | normalised |\n");
-        s.append("|---|---|---:|---|---|---|---|\n");
+        s.append("| workload | mode | threads | exec time s, median (min-max) | normalised | kernel time s, median (min-max) | normalised | host steal |\n");
+        s.append("|---|---|---:|---|---|---|---|---:|\n");
         for (ExperimentResults.Cell c : r.cells()) {
-            s.append(String.format(Locale.ROOT, "| %s | %s | %.1f | %.2f (%s) | %s | %.2f (%s) | %s |%n", c.workload(),
+            s.append(String.format(Locale.ROOT, "| %s | %s | %.1f | %.2f (%s) | %s | %.2f (%s) | %s | %.1f %% |%n", c.workload(),
                     c.mode(), c.threadsMean(), c.execMs().median() / 1000,
                     range(c.execMs().min() / 1000, c.execMs().max() / 1000), normCell(c.execNormalised()),
                     c.sysSeconds().median(), range(c.sysSeconds().min(), c.sysSeconds().max()),
-                    normCell(c.sysNormalised())));
+                    normCell(c.sysNormalised()), c.hostStealMean() * 100));
         }
         s.append("\n## What it means\n\n");
         for (String v : verdicts(r)) {
@@ -120,6 +120,9 @@ public final class Report {
                 + " configuration made by hand, the best the host plugin could reach. A `vcpubal` close to `ideal`"
                 + " means the plugin itself costs nothing measurable (its agent reports once a second in each guest,"
                 + " which under TCG is a few per cent of one vCPU).\n\n");
+        s.append("The lab host may itself be a VM: `host steal` is the share of the host's CPU time its own"
+                + " hypervisor took during the cell; where it is high, every number of that cell is slower for"
+                + " reasons outside the lab.\n\n");
         s.append(CAVEAT).append('\n');
         return s.toString();
     }

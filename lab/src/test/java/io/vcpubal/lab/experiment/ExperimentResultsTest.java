@@ -30,6 +30,7 @@ class ExperimentResultsTest {
         assertEquals((2000 + 50.0) / 4050, v.execNormalised().median(), 1e-12);
         assertEquals(0.5, v.sysNormalised().median(), 1e-12);
         assertEquals(1.0, v.threadsMean(), 1e-12);
+        assertEquals(0.02, v.hostStealMean(), 1e-12);
         assertNull(r.cell("lock", "nosuchmode"));
         assertEquals(8, r.cells().size());
     }
@@ -47,10 +48,11 @@ class ExperimentResultsTest {
     @Test
     void parsesTheWorkloadsResultLineAndRejectsOutputWithout() {
         ExperimentResults.Run run = Experiment.parseResult("noise\nvcpubal-workload name=lock threads=2 wall_ms=812.4"
-                + " sys_s=0.31 user_s=1.20 check=123\n", "lock", "default", 2, "vm1");
-        assertEquals(new ExperimentResults.Run("lock", "default", 2, "vm1", 2, 812.4, 0.31, 1.20), run);
-        assertThrows(LabException.class, () -> Experiment.parseResult("Exception in thread main", "lock", "default", 1, "vm1"));
+                + " sys_s=0.31 user_s=1.20 check=123\n", "lock", "default", 2, "vm1", 0.02);
+        assertEquals(new ExperimentResults.Run("lock", "default", 2, "vm1", 2, 812.4, 0.31, 1.20, 0.02), run);
+        assertThrows(LabException.class, () -> Experiment.parseResult("Exception in thread main", "lock", "default", 1,
+                "vm1", 0));
         assertThrows(LabException.class, () -> Experiment.parseResult("vcpubal-workload name=lock threads=x", "lock",
-                "default", 1, "vm1"));
+                "default", 1, "vm1", 0));
     }
 }
