@@ -1,5 +1,10 @@
 package io.vcpubal.lab;
 
+import io.vcpubal.lab.experiment.Experiment;
+import io.vcpubal.lab.experiment.ExperimentOptions;
+import io.vcpubal.lab.experiment.Mode;
+import io.vcpubal.lab.experiment.Workload;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -9,14 +14,19 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /**
- * {@code ./run-lab}: by default the demonstration ({@link LabDemo}): real guests with the agent inside, the
- * host plugin ballooning and pinning them. With {@code --exec} it only boots guests and runs commands.
+ * {@code ./run-lab}: by default the experiment ({@link Experiment}): the same work in the same guests under
+ * the host's scheduler, static affinity, the host plugin and a hand-made ideal, with a report and a chart.
+ * {@code --demo} shows the host plugin step by step ({@link LabDemo}); {@code --exec} only boots guests and
+ * runs commands.
  */
 @Command(name = "run-lab", mixinStandardHelpOptions = true, sortOptions = false,
-        description = {"Boots real Linux guests under QEMU (multi-threaded TCG), runs the vcpubal agent in each and"
-                + " the host plugin beside them: shows the handshake, the plan by weight, the guests ballooned to"
-                + " their share and each vCPU thread pinned, then restores and shuts everything down.",
-                "With --exec it only boots the guests and runs the given commands in each.",
+        description = {"Boots real Linux guests under QEMU (multi-threaded TCG) with the vcpubal agent in each and runs"
+                + " the experiment: lock-, barrier-heavy, histogram, wordcount and embarrassingly parallel workloads in"
+                + " every guest at once, in the modes default (host scheduler), affinity (static pins), vcpubal (the"
+                + " host plugin balloons and pins) and ideal (hand-made best static configuration); writes"
+                + " lab-results/<timestamp>/ with results.json, report.md and chart.svg.",
+                "With --demo it shows the host plugin's handshake, plan, balloon and pins step by step instead;"
+                + " with --exec it only boots the guests and runs the given commands in each.",
                 "Lab numbers are TCG numbers: they overstate what the same plan gains under KVM."})
 public final class LabMain implements Callable<Integer> {
     @Option(names = "--guests", defaultValue = "2", description = "number of guests (default ${DEFAULT-VALUE})")
@@ -40,6 +50,26 @@ public final class LabMain implements Callable<Integer> {
     @Option(names = "--timeout", defaultValue = "120", description = "seconds per command (default ${DEFAULT-VALUE})")
     long timeoutSeconds;
 
+    @Option(names = "--demo", description = "show the host plugin step by step instead of running the experiment")
+    boolean demo;
+
+    @Option(names = "--repeats", defaultValue = "3", description = "experiment: runs per workload and mode (default ${DEFAULT-VALUE})")
+    int repeats;
+
+    @Option(names = "--workloads", split = ",", paramLabel = "W,W,...",
+            description = "experiment: workloads to run (default: all of lock, barrier, histogram, wordcount, parallel)")
+    List<String> workloads;
+
+    @Option(names = "--scale", defaultValue = "1", description = "experiment: work per run relative to the full size (default ${DEFAULT-VALUE})")
+    double scale;
+
+    @Option(names = "--quick", description = "experiment: one small workload (lock, scale 0.25) once per mode")
+    boolean quick;
+
+    @Option(names = "--results-dir", defaultValue = "lab-results",
+            description = "experiment: where the <timestamp>/ directory goes (default ${DEFAULT-VALUE})")
+    Path resultsDir;
+
     @Option(names = "--prepare-only", description = "only build the guest image cache")
     boolean prepareOnly;
 
@@ -59,7 +89,15 @@ public final class LabMain implements Callable<Integer> {
         if (commands.isEmpty()) {
             List<Integer> w = weights != null ? weights : java.util.Collections.nCopies(guests, 1);
             try {
-                return new LabDemo(guests, v, w).run(image);
+                if (demo) {
+                    return new LabDemo(guests, v, w).run(image);
+                }
+                List<Workload> ws = quick ? List.of(Workload.LOCK) : workloads == null ? List.of(Workload.values())
+                        : workloads.stream().map(Workload::byId).toList();
+                ExperimentOptions options = new ExperimentOptions(guests, v, w, quick ? 1 : repeats, ws,
+                        List.of(Mode.values()), quick ? 0.25 : scale, resultsDir);
+                new Experiment(options).run(image);
+                return 0;
             } catch (IllegalArgumentException e) {
                 System.err.println("run-lab: " + e.getMessage());
                 return 2;

@@ -1,0 +1,39 @@
+package io.vcpubal.lab.experiment;
+
+import java.util.Arrays;
+
+/** The experiment's workloads; {@link #id} is what {@code WorkloadMain} takes and what results name. */
+public enum Workload {
+    LOCK("lock", "lock/futex-heavy: short critical sections under one contended lock"),
+    BARRIER("barrier", "barrier-heavy (streamcluster-like): 6000 small steps, a barrier after each"),
+    HISTOGRAM("histogram", "Phoenix histogram of 10 M generated RGB pixels"),
+    WORDCOUNT("wordcount", "Phoenix word count of 8 MB of generated text"),
+    PARALLEL("parallel", "embarrassingly parallel control: independent arithmetic");
+
+    private final String id;
+    private final String description;
+
+    Workload(String id, String description) {
+        this.id = id;
+        this.description = description;
+    }
+
+    public String id() {
+        return id;
+    }
+
+    public String description() {
+        return description;
+    }
+
+    /** The workload with this id; throws IllegalArgumentException naming the valid ids. */
+    public static Workload byId(String id) {
+        for (Workload w : values()) {
+            if (w.id.equals(id)) {
+                return w;
+            }
+        }
+        throw new IllegalArgumentException("unknown workload '" + id + "' (known: "
+                + String.join(", ", Arrays.stream(values()).map(Workload::id).toList()) + ")");
+    }
+}

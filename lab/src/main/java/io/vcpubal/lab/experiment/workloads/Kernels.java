@@ -1,0 +1,205 @@
+package io.vcpubal.lab.experiment.workloads;
+
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.BrokenBarrierException;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.locks.ReentrantLock;
+
+/**
+ * The parallel kernels of the experiment's workloads. Each does a fixed total amount of work split among
+ * {@code threads} workers, so more threads means less work each (like PARSEC and Phoenix), and returns a
+ * checksum so neither the JIT nor a bug can skip the work unnoticed.
+ */
+final class Kernels {
+    private Kernels() {}
+
+    /**
+     * Lock/futex-heavy: {@code total} short critical sections under one contended lock. A waiter parks
+     * in the kernel (futex), so a preempted lock holder stalls every sibling vCPU.
+     */
+    static long lock(int threads, long total) throws InterruptedException {
+        ReentrantLock lock = new ReentrantLock();
+        long[] shared = new long[8];
+        runAll(threads, t -> {
+            long mine = share(total, threads, t);
+            long local = t;
+            for (long i = 0; i < mine; i++) {
+                local = local * 6364136223846793005L + 1442695040888963407L; // work outside the lock
+                lock.lock();
+                try {
+                    shared[1 + (int) (local >>> 62)] += local;
+                    shared[0]++;
+                } finally {
+                    lock.unlock();
+                }
+            }
+        });
+        return shared[0];
+    }
+
+    /**
+     * Barrier-heavy, like streamcluster: {@code steps} rounds, each a slice of {@code workPerStep} arithmetic
+     * per thread followed by a barrier that every worker must reach before any goes on.
+     */
+    static long barrier(int threads, int steps, long workPerStep) throws InterruptedException {
+        CyclicBarrier barrier = new CyclicBarrier(threads);
+        long[] sums = new long[threads];
+        runAll(threads, t -> {
+            long mine = share(workPerStep, threads, t);
+            long x = t + 1;
+            for (int s = 0; s < steps; s++) {
+                for (long i = 0; i < mine; i++) {
+                    x ^= x << 13;
+                    x ^= x >>> 7;
+                    x ^= x << 17;
+                }
+                try {
+                    barrier.await();
+                } catch (BrokenBarrierException e) {
+                    throw new IllegalStateException(e);
+                }
+            }
+            sums[t] = x;
+        });
+        long sum = 0;
+        for (long s : sums) {
+            sum += s;
+        }
+        return sum;
+    }
+
+    /** Phoenix histogram: counts of each value of R, G and B over an image of RGB bytes. */
+    static long histogram(int threads, byte[] rgb) throws InterruptedException {
+        int pixels = rgb.length / 3;
+        int[][][] local = new int[threads][3][256];
+        runAll(threads, t -> {
+            long from = (long) pixels * t / threads;
+            long to = (long) pixels * (t + 1) / threads;
+            int[][] h = local[t];
+            for (int p = (int) from; p < to; p++) {
+                int i = p * 3;
+                h[0][rgb[i] & 0xff]++;
+                h[1][rgb[i + 1] & 0xff]++;
+                h[2][rgb[i + 2] & 0xff]++;
+            }
+        });
+        long check = 0;
+        for (int c = 0; c < 3; c++) {
+            for (int v = 0; v < 256; v++) {
+                long n = 0;
+                for (int t = 0; t < threads; t++) {
+                    n += local[t][c][v];
+                }
+                check += n * (v + 1) * (c + 1);
+            }
+        }
+        return check;
+    }
+
+    /** Phoenix word count: each worker counts the words of its slice of the text, then the maps are merged. */
+    static long wordcount(int threads, byte[] text) throws InterruptedException {
+        @SuppressWarnings("unchecked")
+        Map<String, int[]>[] maps = new Map[threads];
+        runAll(threads, t -> {
+            int from = wordStart(text, (int) ((long) text.length * t / threads));
+            int to = wordStart(text, (int) ((long) text.length * (t + 1) / threads));
+            Map<String, int[]> counts = new HashMap<>();
+            int i = from;
+            while (i < to) {
+                while (i < to && text[i] == ' ') {
+                    i++;
+                }
+                int s = i;
+                while (i < to && text[i] != ' ') {
+                    i++;
+                }
+                if (i > s) {
+                    counts.computeIfAbsent(new String(text, s, i - s, java.nio.charset.StandardCharsets.ISO_8859_1),
+                            k -> new int[1])[0]++;
+                }
+            }
+            maps[t] = counts;
+        });
+        Map<String, int[]> all = new HashMap<>();
+        for (Map<String, int[]> m : maps) {
+            m.forEach((w, n) -> all.computeIfAbsent(w, k -> new int[1])[0] += n[0]);
+        }
+        long words = 0;
+        for (int[] n : all.values()) {
+            words += n[0];
+        }
+        return words * 1_000_003L + all.size();
+    }
+
+    /** Embarrassingly parallel control: independent arithmetic, no sharing at all. */
+    static long parallel(int threads, long total) throws InterruptedException {
+        long[] out = new long[threads * 8];
+        runAll(threads, t -> {
+            long mine = share(total, threads, t);
+            double x = t + 0.5;
+            for (long i = 0; i < mine; i++) {
+                x = x * 1.0000001 + 0.25;
+                if (x > 1e6) {
+                    x -= 1e6;
+                }
+            }
+            out[t * 8] = (long) x;
+        });
+        long sum = 0;
+        for (long v : out) {
+            sum += v;
+        }
+        return sum;
+    }
+
+    /** The first index at or after {@code i} that starts a word (or the end), so slices never split a word. */
+    static int wordStart(byte[] text, int i) {
+        if (i <= 0) {
+            return 0;
+        }
+        while (i < text.length && text[i - 1] != ' ') {
+            i++;
+        }
+        return Math.min(i, text.length);
+    }
+
+    /** Worker {@code t}'s part of {@code total}: the parts of all workers add up to exactly {@code total}. */
+    static long share(long total, int threads, int t) {
+        return total * (t + 1) / threads - total * t / threads;
+    }
+
+    interface Worker {
+        void run(int t) throws Exception;
+    }
+
+    private static void runAll(int threads, Worker w) throws InterruptedException {
+        Thread[] ts = new Thread[threads];
+        Throwable[] failure = new Throwable[1];
+        for (int t = 0; t < threads; t++) {
+            int id = t;
+            ts[t] = new Thread(() -> {
+                try {
+                    w.run(id);
+                } catch (Throwable e) {
+                    synchronized (failure) {
+                        failure[0] = e;
+                    }
+                }
+            }, "worker-" + t);
+            ts[t].start();
+        }
+        for (Thread t : ts) {
+            t.join();
+        }
+        if (failure[0] != null) {
+            throw new IllegalStateException("a worker failed", failure[0]);
+        }
+    }
+
+    /** Used by tests: the words of {@code text}, for checking the parallel count. */
+    static List<String> words(String text) {
+        return List.of(text.trim().split(" +"));
+    }
+}

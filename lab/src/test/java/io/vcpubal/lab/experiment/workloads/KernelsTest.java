@@ -1,0 +1,58 @@
+package io.vcpubal.lab.experiment.workloads;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import java.util.HashMap;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+/** The workloads do the same total work, with the same result, whatever the thread count. */
+class KernelsTest {
+    @Test
+    void sharesAddUpToTheTotal() {
+        for (int threads = 1; threads <= 7; threads++) {
+            long sum = 0;
+            for (int t = 0; t < threads; t++) {
+                sum += Kernels.share(1_000_003, threads, t);
+            }
+            assertEquals(1_000_003, sum);
+        }
+    }
+
+    @Test
+    void lockCountsEveryCriticalSection() throws Exception {
+        assertEquals(10_000, Kernels.lock(1, 10_000));
+        assertEquals(10_000, Kernels.lock(3, 10_000));
+    }
+
+    @Test
+    void histogramIsTheSameForAnyThreadCount() throws Exception {
+        byte[] image = Inputs.image(10_001);
+        assertEquals(Kernels.histogram(1, image), Kernels.histogram(4, image));
+    }
+
+    @Test
+    void wordcountCountsEveryWordOnceForAnyThreadCount() throws Exception {
+        byte[] text = Inputs.text(50_000, 300);
+        String s = new String(text, java.nio.charset.StandardCharsets.ISO_8859_1);
+        Map<String, Integer> expected = new HashMap<>();
+        for (String w : Kernels.words(s)) {
+            expected.merge(w, 1, Integer::sum);
+        }
+        long words = expected.values().stream().mapToLong(Integer::longValue).sum();
+        long check = words * 1_000_003L + expected.size();
+        assertEquals(check, Kernels.wordcount(1, text));
+        assertEquals(check, Kernels.wordcount(3, text));
+    }
+
+    @Test
+    void inputsAreTheSameEveryTime() {
+        assertEquals(java.util.Arrays.hashCode(Inputs.text(1000, 50)), java.util.Arrays.hashCode(Inputs.text(1000, 50)));
+        assertEquals(java.util.Arrays.hashCode(Inputs.image(100)), java.util.Arrays.hashCode(Inputs.image(100)));
+    }
+
+    @Test
+    void barrierRunsWithSeveralThreads() throws Exception {
+        Kernels.barrier(3, 50, 100);
+    }
+}
