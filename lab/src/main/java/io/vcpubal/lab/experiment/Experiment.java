@@ -5,7 +5,7 @@ import io.vcpubal.host.config.VmConfig;
 import io.vcpubal.host.daemon.HostDaemon;
 import io.vcpubal.host.daemon.VmStatus;
 import io.vcpubal.host.backend.qmp.QmpBackend;
-import io.vcpubal.host.topology.CpuSet;
+import io.vcpubal.protocol.CpuSet;
 import io.vcpubal.host.topology.HostTopology;
 import io.vcpubal.host.topology.SysfsTopologyDiscovery;
 import io.vcpubal.lab.Guest;

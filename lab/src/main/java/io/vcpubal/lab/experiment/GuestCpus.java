@@ -3,7 +3,7 @@ package io.vcpubal.lab.experiment;
 import io.vcpubal.host.backend.BackendException;
 import io.vcpubal.host.backend.qmp.QmpBackend;
 import io.vcpubal.host.config.VmConfig;
-import io.vcpubal.host.topology.CpuSet;
+import io.vcpubal.protocol.CpuSet;
 import io.vcpubal.lab.Guest;
 import java.time.Duration;
 import java.util.List;

@@ -1,6 +1,6 @@
 package io.vcpubal.lab.experiment;
 
-import io.vcpubal.host.topology.CpuSet;
+import io.vcpubal.protocol.CpuSet;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -2,7 +2,7 @@ package io.vcpubal.lab.experiment;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
-import io.vcpubal.host.topology.CpuSet;
+import io.vcpubal.protocol.CpuSet;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
