@@ -215,16 +215,18 @@ class AgentInGuestIT {
     }
 
     /**
-     * Prints the agent's RSS and the CPU ticks (1/100 s) each of its threads used over 10 s of 1 Hz reporting
-     * (for the closing note; not asserted).
+     * Prints the agent's memory and the CPU ticks (1/100 s) it used over 10 s of 1 Hz reporting, for the
+     * closing note. Not asserted, and not fatal: on a loaded host the guest may be too slow to answer.
      */
     private void measureAgent() {
         String script = "p=$(pgrep -f vcpubal-agent.jar | head -1); grep -E 'VmRSS|RssAnon|RssFile' /proc/$p/status; "
-                + "snap() { for t in /proc/$p/task/*; do echo \"$(cat $t/comm | tr ' ' _) $(cut -d' ' -f14 $t/stat) "
-                + "$(cut -d' ' -f15 $t/stat)\"; done | sort; }; snap > /tmp/a; sleep 10; snap > /tmp/b; "
-                + "join /tmp/a /tmp/b | awk '{d=($4+$5)-($2+$3); t+=d; if (d>0) print $1, d} END {print \"total\", t}'";
-        String out = guest.exec(script, Duration.ofSeconds(60)).stdout();
-        System.out.println("lab: agent in guest: " + out.replace('\n', ' '));
+                + "a=$(cut -d' ' -f14,15 /proc/$p/stat); sleep 10; b=$(cut -d' ' -f14,15 /proc/$p/stat); "
+                + "echo \"utime stime before: $a, after 10 s: $b\"";
+        try {
+            System.out.println("lab: agent in guest: " + guest.exec(script, Duration.ofSeconds(120)).stdout().replace('\n', ' '));
+        } catch (io.vcpubal.lab.LabException e) {
+            System.out.println("lab: agent measurement skipped: " + e.getMessage().lines().findFirst().orElse(""));
+        }
     }
 
     private String lastPoolLine() {

@@ -68,6 +68,14 @@ public final class FrameDecoder extends ByteToMessageDecoder {
             int payloadLength = (int) length;
             int frameLength = FrameFormat.OVERHEAD + payloadLength;
             if (in.readableBytes() < frameLength) {
+                // A stale header with a plausible length (a host that died mid-frame) would hold back every
+                // frame behind it until that many bytes arrived. A whole frame with a valid CRC already
+                // buffered behind it proves the header stale: resynchronise there instead of waiting.
+                if (validFrameBehind(in, start + FrameFormat.MAGIC_LENGTH)) {
+                    counters.truncated();
+                    reject(in, "stale " + payloadLength + "-byte header: a valid frame follows inside it");
+                    continue;
+                }
                 return; // truncated: wait for the rest
             }
             int payloadStart = start + FrameFormat.HEADER_LENGTH;
@@ -126,6 +134,25 @@ public final class FrameDecoder extends ByteToMessageDecoder {
             }
             candidate++;
         }
+    }
+
+    /** Whether a complete frame with a valid CRC starts somewhere in {@code in} at or after {@code from}. */
+    private boolean validFrameBehind(ByteBuf in, int from) {
+        int end = in.writerIndex();
+        for (int at = in.indexOf(from, end, FrameFormat.MAGIC_FIRST_BYTE); at >= 0 && end - at >= FrameFormat.OVERHEAD;
+                at = in.indexOf(at + 1, end, FrameFormat.MAGIC_FIRST_BYTE)) {
+            if (in.getInt(at) != FrameFormat.MAGIC) {
+                continue;
+            }
+            long length = in.getUnsignedInt(at + FrameFormat.MAGIC_LENGTH);
+            if (length <= maxPayloadLength && end - at >= FrameFormat.OVERHEAD + length) {
+                int payloadStart = at + FrameFormat.HEADER_LENGTH;
+                if (FrameFormat.crc32c(in, payloadStart, (int) length) == in.getInt(payloadStart + (int) length)) {
+                    return true;
+                }
+            }
+        }
+        return false;
     }
 
     private static boolean isMagicPrefix(ByteBuf in, int index, int length) {

@@ -129,12 +129,11 @@ class FrameDecoderTest {
     }
 
     @Test
-    void framesBehindABogusLengthAreRecoveredWhenTheInputEnds() {
+    void framesBehindABogusLengthAreNotHeldBack() {
         byte[] good = payload(30, 3);
         feed(concat(header(900), frame(good))); // the bogus length covers more than will ever arrive
-        assertNull(ch.readInbound());
-        assertTrue(ch.finish(), "close flushes the intact frame out");
-        assertArrayEquals(good, next());
+        assertArrayEquals(good, next(), "the intact frame behind the bogus header comes out at once");
+        assertFalse(ch.finish());
         FrameStats s = decoder.stats();
         assertEquals(1, s.truncatedFrames());
         assertEquals(8, s.droppedBytes());
@@ -142,20 +141,41 @@ class FrameDecoderTest {
     }
 
     @Test
-    void truncatedFrameFollowedByAFreshFrameIsRecoveredOnceTheBogusLengthIsReached() {
-        // A stale header + half a payload, then new frames: the decoder waits for the stale length, the CRC
-        // fails, and the rescan behind the stale magic finds the new frames.
+    void aValidFrameBehindAStaleHeaderIsDecodedAtOnceNotAfterTheStaleLength() {
+        // A stale header + half a payload (a host that died mid-frame), then a new host's frames: the whole
+        // valid frame behind the stale header proves it stale, so nothing waits for the stale length.
         byte[] stale = Arrays.copyOf(frame(payload(400, 9)), 100);
         byte[] first = payload(150, 1);
         byte[] second = payload(200, 2);
         feed(concat(stale, frame(first)));
-        assertNull(ch.readInbound(), "first frame is hidden inside the stale length");
-        feed(frame(second));
         assertArrayEquals(first, next());
+        feed(frame(second));
         assertArrayEquals(second, next());
         assertFalse(ch.finish());
         assertEquals(100, decoder.stats().droppedBytes());
-        assertEquals(1, decoder.stats().crcErrors());
+        assertEquals(1, decoder.stats().truncatedFrames());
+        assertEquals(0, decoder.stats().crcErrors());
+    }
+
+    @Test
+    void halfAHeaderLeftInThePortDoesNotStallTheNextHost() {
+        // Magic + 2 length bytes, then a new frame: its magic becomes the stale header's length (0x0000FEC1,
+        // 65 KB, within the bound), which must not hold the new frame back.
+        byte[] hello = payload(30, 3);
+        feed(concat(new byte[] {1, 2, 3, (byte) 0xFE, (byte) 0xC1, 0x56, 0x42, 0, 0}, frame(hello)));
+        assertArrayEquals(hello, next());
+        assertFalse(ch.finish());
+    }
+
+    @Test
+    void aFrameStillArrivingIsNotMistakenForStale() {
+        byte[] big = payload(900, 4);
+        byte[] whole = frame(big);
+        feed(Arrays.copyOf(whole, 500));
+        assertNull(ch.readInbound());
+        feed(Arrays.copyOfRange(whole, 500, whole.length));
+        assertArrayEquals(big, next());
+        assertEquals(0, decoder.stats().droppedBytes());
     }
 
     @Test
