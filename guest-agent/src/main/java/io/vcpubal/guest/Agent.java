@@ -30,6 +30,7 @@ import io.vcpubal.protocol.transport.StreamTransport;
 import io.vcpubal.protocol.transport.Transport;
 import io.vcpubal.protocol.transport.VirtioPortLocator;
 import io.vcpubal.protocol.v1.Envelope;
+import io.vcpubal.protocol.v1.GuestFacts;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -130,9 +131,10 @@ public final class Agent implements AutoCloseable {
 
     private void report() {
         try {
-            FactsBuilder f = facts;
-            Envelope.Builder e = Envelope.newBuilder().setFacts(f.build());
-            publish(sysfs.onlineNow());
+            GuestFacts f = facts.build();
+            // The report already read the online set; reuse it rather than walk sysfs twice a period.
+            CpuSet.tryParse(f.getOnlineCpus()).ifPresent(this::publish);
+            Envelope.Builder e = Envelope.newBuilder().setFacts(f);
             ChannelHandlerContext ctx = link;
             if (ctx != null && ctx.channel().isActive()) {
                 ctx.writeAndFlush(e.setSeq(seq.incrementAndGet()).build());
