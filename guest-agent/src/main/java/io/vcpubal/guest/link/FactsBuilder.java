@@ -10,7 +10,6 @@ import io.vcpubal.guest.metrics.ProcessSampler;
 import io.vcpubal.guest.metrics.ProcessTop;
 import io.vcpubal.guest.metrics.SystemSample;
 import io.vcpubal.guest.metrics.SystemSampler;
-import io.vcpubal.protocol.CpuSet;
 import io.vcpubal.guest.sysfs.CpuSysfs;
 import io.vcpubal.protocol.v1.Contention;
 import io.vcpubal.protocol.v1.CpuPressure;

@@ -1,5 +1,6 @@
 package io.vcpubal.host.config;
 
+import io.vcpubal.protocol.Bounds;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -39,8 +40,9 @@ public record HostConfig(Path controlSocket, String reservedCpus, String emulato
         if (reconcileIntervalMs < 100 || reconcileIntervalMs > 3_600_000) {
             throw new IllegalArgumentException("reconcile-interval-ms must be 100..3600000, got " + reconcileIntervalMs);
         }
-        if (leaseMs < 1_000 || leaseMs > 3_600_000) {
-            throw new IllegalArgumentException("lease-ms must be 1000..3600000, got " + leaseMs);
+        if (leaseMs < Bounds.MIN_LEASE_MS || leaseMs > Bounds.MAX_LEASE_MS) {
+            throw new IllegalArgumentException("lease-ms must be " + Bounds.MIN_LEASE_MS + ".." + Bounds.MAX_LEASE_MS
+                    + ", got " + leaseMs);
         }
     }
 

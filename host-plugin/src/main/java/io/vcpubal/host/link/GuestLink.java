@@ -160,16 +160,6 @@ public final class GuestLink implements AutoCloseable {
         return f;
     }
 
-    /** Sends any envelope on the current link (tests use this for malformed input). */
-    public boolean sendRaw(Envelope.Builder e) {
-        Channel ch = channel;
-        if (ch == null) {
-            return false;
-        }
-        write(ch, e);
-        return true;
-    }
-
     /** The current channel, for tests that write raw bytes. */
     public Optional<Channel> channel() {
         return Optional.ofNullable(channel);
