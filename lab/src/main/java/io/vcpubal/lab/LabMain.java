@@ -7,6 +7,7 @@ import io.vcpubal.lab.experiment.Workload;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
@@ -60,6 +61,11 @@ public final class LabMain implements Callable<Integer> {
             description = "experiment: workloads to run (default: all of lock, barrier, histogram, wordcount, parallel)")
     List<String> workloads;
 
+    @Option(names = "--modes", split = ",", paramLabel = "M,M,...",
+            description = "experiment: modes to run; default is always included as the baseline (default: all of"
+                    + " default, affinity, vcpubal, ideal)")
+    List<String> modes;
+
     @Option(names = "--scale", defaultValue = "1", description = "experiment: work per run relative to the full size (default ${DEFAULT-VALUE})")
     double scale;
 
@@ -72,6 +78,16 @@ public final class LabMain implements Callable<Integer> {
 
     @Option(names = "--prepare-only", description = "only build the guest image cache")
     boolean prepareOnly;
+
+    private List<Mode> modes() {
+        if (modes == null) {
+            return List.of(Mode.values());
+        }
+        LinkedHashSet<Mode> chosen = new LinkedHashSet<>();
+        chosen.add(Mode.DEFAULT);
+        modes.forEach(m -> chosen.add(Mode.byId(m)));
+        return List.copyOf(chosen);
+    }
 
     public static void main(String[] args) {
         System.exit(new CommandLine(new LabMain()).execute(args));
@@ -95,7 +111,7 @@ public final class LabMain implements Callable<Integer> {
                 List<Workload> ws = quick ? List.of(Workload.LOCK) : workloads == null ? List.of(Workload.values())
                         : workloads.stream().map(Workload::byId).toList();
                 ExperimentOptions options = new ExperimentOptions(guests, v, w, quick ? 1 : repeats, ws,
-                        List.of(Mode.values()), quick ? 0.25 : scale, resultsDir);
+                        modes(), quick ? 0.25 : scale, resultsDir);
                 new Experiment(options).run(image);
                 return 0;
             } catch (IllegalArgumentException e) {

@@ -27,6 +27,7 @@ import java.time.Instant;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -96,9 +97,8 @@ public final class Experiment {
                     options.modes().stream().map(Mode::id).toList()), Map.of(), List.of());
             int cells = options.modes().size() * options.repeats() * options.workloads().size();
             int done = 0;
-            // modes interleaved per repeat, so a drift of the machine over time hits every mode alike
             for (int rep = 1; rep <= options.repeats(); rep++) {
-                for (Mode mode : options.modes()) {
+                for (Mode mode : modeOrder(options.modes(), rep)) {
                     List<String> setup = enter(mode, lab, hostCpus);
                     results = results.withModeSetup(mode.id(), setup);
                     System.out.printf("experiment: repeat %d, mode %s: %s%n", rep, mode.id(), mode.description());
@@ -131,6 +131,20 @@ public final class Experiment {
         }
         System.out.println("experiment: all guests shut down; results in " + out.toAbsolutePath());
         return out;
+    }
+
+    /**
+     * The order of the modes in repeat {@code rep}: as given in odd repeats, reversed in even ones (ABCD DCBA
+     * ABCD ...). The host's speed drifts by up to 2x over minutes (it is a cloud VM, and TCG's caches
+     * warm and flush), so a fixed order would hand the same mode the same slot of every cycle; counterbalanced,
+     * a steady drift hits every mode alike, and modes next to each other (vcpubal, ideal) swap places.
+     */
+    static List<Mode> modeOrder(List<Mode> modes, int rep) {
+        List<Mode> order = new ArrayList<>(modes);
+        if (rep % 2 == 0) {
+            Collections.reverse(order);
+        }
+        return order;
     }
 
     /** Puts the mode's configuration in place; returns what it looks like, one line per guest. */
@@ -322,7 +336,8 @@ public final class Experiment {
             try {
                 return new ExperimentResults.Run(workload, mode, repeat, guest, Integer.parseInt(kv.get("threads")),
                         Double.parseDouble(kv.get("wall_ms")), Double.parseDouble(kv.get("sys_s")),
-                        Double.parseDouble(kv.get("user_s")), hostSteal);
+                        Double.parseDouble(kv.get("user_s")), hostSteal,
+                        Double.parseDouble(kv.getOrDefault("others_s", "-1")));
             } catch (RuntimeException e) {
                 throw new LabException("malformed workload result from " + guest + ": " + line);
             }
@@ -335,8 +350,8 @@ public final class Experiment {
         StringBuilder s = new StringBuilder(String.format(Locale.ROOT, "[%3d/%d] %-8s %-9s rep %d:", done, cells,
                 mode.id(), w.id(), rep));
         for (ExperimentResults.Run r : runs) {
-            s.append(String.format(Locale.ROOT, "  %s %6.2f s (sys %5.2f s, %d thr)", r.guest(), r.wallMs() / 1000,
-                    r.sysSeconds(), r.threads()));
+            s.append(String.format(Locale.ROOT, "  %s %6.2f s (sys %5.2f s, others %4.2f s, %d thr)", r.guest(),
+                    r.wallMs() / 1000, r.sysSeconds(), r.othersSeconds(), r.threads()));
         }
         ExperimentResults.Cell c = results.cell(w.id(), mode.id());
         if (c != null && c.execNormalised() != null && mode != Mode.DEFAULT) {

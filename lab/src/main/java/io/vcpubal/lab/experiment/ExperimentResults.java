@@ -7,6 +7,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.ToDoubleFunction;
 
 /**
  * Everything one experiment measured ({@code results.json}): the set-up and every single run of every
@@ -52,16 +53,19 @@ public record ExperimentResults(Setup setup, Map<String, List<String>> modeSetup
      * @param wallMs     execution time of the parallel phase, measured inside the guest
      * @param sysSeconds the workload process's kernel CPU time over that phase
      * @param hostSteal  share of the host's CPU time stolen from the host itself (it may be a VM) during the cell
+     * @param othersSeconds CPU time the rest of the guest (agent, kernel threads) used over the phase; -1 unknown
      */
     public record Run(String workload, String mode, int repeat, String guest, int threads, double wallMs,
-                      double sysSeconds, double userSeconds, double hostSteal) {}
+                      double sysSeconds, double userSeconds, double hostSteal, double othersSeconds) {}
 
     /**
      * One workload in one mode: statistics over the repeats of the guests' mean, raw and normalised to
      * the {@code default} mode's median of the same workload.
+     *
+     * @param othersMean mean over guests and repeats of {@link Run#othersSeconds()}; NaN when never measured
      */
     public record Cell(String workload, String mode, Stats execMs, Stats sysSeconds, Stats execNormalised,
-                       Stats sysNormalised, double threadsMean, double hostStealMean) {}
+                       Stats sysNormalised, double threadsMean, double hostStealMean, double othersMean) {}
 
     /** This result with one more run (results grow while the experiment runs). */
     public ExperimentResults with(Run run) {
@@ -93,7 +97,9 @@ public record ExperimentResults(Setup setup, Map<String, List<String>> modeSetup
                 .mapToInt(Run::threads).average().orElse(0);
         double steal = runs.stream().filter(r -> r.workload().equals(workload) && r.mode().equals(mode))
                 .mapToDouble(Run::hostSteal).average().orElse(0);
-        return new Cell(workload, mode, execStats, sysStats, execNorm, sysNorm, threads, steal);
+        double others = runs.stream().filter(r -> r.workload().equals(workload) && r.mode().equals(mode))
+                .mapToDouble(Run::othersSeconds).filter(o -> o >= 0).average().orElse(Double.NaN);
+        return new Cell(workload, mode, execStats, sysStats, execNorm, sysNorm, threads, steal, others);
     }
 
     /** Every cell that has runs, workload-major in set-up order. */
@@ -111,22 +117,54 @@ public record ExperimentResults(Setup setup, Map<String, List<String>> modeSetup
     }
 
     /**
-     * How much of {@code ideal}'s speedup over {@code default} {@code vcpubal} reaches on a workload:
-     * (default/vcpubal - 1) / (default/ideal - 1), from medians; NaN when a mode is missing or ideal is no
-     * faster than default.
+     * Issue 5's goal figure: {@code vcpubal}'s speedup over {@code default} as a share of {@code ideal}'s, from
+     * medians. As (default/vcpubal) / (default/ideal) it reduces to ideal/vcpubal, so it does not depend on
+     * the noisy baseline: 1 means the plugin costs nothing of its own. NaN when a mode is missing.
      */
     public double vcpubalShareOfIdealSpeedup(String workload) {
-        Cell v = cell(workload, Mode.VCPUBAL.id());
-        Cell i = cell(workload, Mode.IDEAL.id());
-        Cell d = cell(workload, Mode.DEFAULT.id());
-        if (v == null || i == null || d == null) {
+        return speedupOverDefault(workload, Mode.VCPUBAL.id()) / speedupOverDefault(workload, Mode.IDEAL.id());
+    }
+
+    /**
+     * The stricter reading: how much of {@code ideal}'s gain over {@code default} {@code vcpubal} keeps,
+     * (default/vcpubal - 1) / (default/ideal - 1), from medians; NaN when a mode is missing or ideal gains
+     * nothing (then any noise makes the figure meaningless).
+     */
+    public double vcpubalShareOfIdealGain(String workload) {
+        double v = speedupOverDefault(workload, Mode.VCPUBAL.id());
+        double i = speedupOverDefault(workload, Mode.IDEAL.id());
+        return i - 1 < 0.05 ? Double.NaN : (v - 1) / (i - 1);
+    }
+
+    /**
+     * The goal figure repeat by repeat: ideal/vcpubal of the guests' mean execution time in each repeat
+     * that ran both (they run next to each other in every repeat, so the host's drift largely cancels).
+     * Its spread shows how far a single comparison can be trusted on this host; null without such a repeat.
+     */
+    public Stats vcpubalShareOfIdealSpeedupPerRepeat(String workload) {
+        Map<Integer, Double> ideal = repeatMeans(workload, Mode.IDEAL.id());
+        Map<Integer, Double> vcpubal = repeatMeans(workload, Mode.VCPUBAL.id());
+        List<Double> ratios = new ArrayList<>();
+        ideal.forEach((rep, i) -> {
+            Double v = vcpubal.get(rep);
+            if (v != null && v > 0) {
+                ratios.add(i / v);
+            }
+        });
+        return ratios.isEmpty() ? null : Stats.of(ratios);
+    }
+
+    /**
+     * The host's own noise for a workload: the spread of {@code ideal}'s repeats around their median
+     * ((max - min) / median), the same fixed work in the same configuration; NaN with fewer than two repeats.
+     */
+    public double idealSpread(String workload) {
+        List<Double> ideal = perRepeatMean(workload, Mode.IDEAL.id(), Run::wallMs);
+        if (ideal.size() < 2) {
             return Double.NaN;
         }
-        double idealGain = d.execMs().median() / i.execMs().median() - 1;
-        if (idealGain <= 0) {
-            return Double.NaN;
-        }
-        return (d.execMs().median() / v.execMs().median() - 1) / idealGain;
+        Stats s = Stats.of(ideal);
+        return (s.max() - s.min()) / s.median();
     }
 
     /** {@code default}'s median over {@code mode}'s median: how many times faster the mode is. */
@@ -136,7 +174,7 @@ public record ExperimentResults(Setup setup, Map<String, List<String>> modeSetup
         return m == null || d == null ? Double.NaN : d.execMs().median() / m.execMs().median();
     }
 
-    private List<Double> perRepeatMean(String workload, String mode, java.util.function.ToDoubleFunction<Run> f) {
+    private List<Double> perRepeatMean(String workload, String mode, ToDoubleFunction<Run> f) {
         Map<Integer, List<Run>> byRepeat = new LinkedHashMap<>();
         for (Run r : runs) {
             if (r.workload().equals(workload) && r.mode().equals(mode)) {
@@ -147,6 +185,19 @@ public record ExperimentResults(Setup setup, Map<String, List<String>> modeSetup
         for (List<Run> rs : byRepeat.values()) {
             out.add(rs.stream().mapToDouble(f).average().orElseThrow());
         }
+        return out;
+    }
+
+    /** Per repeat, the guests' mean execution time of one cell. */
+    private Map<Integer, Double> repeatMeans(String workload, String mode) {
+        Map<Integer, List<Double>> byRepeat = new LinkedHashMap<>();
+        for (Run r : runs) {
+            if (r.workload().equals(workload) && r.mode().equals(mode)) {
+                byRepeat.computeIfAbsent(r.repeat(), k -> new ArrayList<>()).add(r.wallMs());
+            }
+        }
+        Map<Integer, Double> out = new LinkedHashMap<>();
+        byRepeat.forEach((rep, ms) -> out.put(rep, ms.stream().mapToDouble(Double::doubleValue).average().orElseThrow()));
         return out;
     }
 

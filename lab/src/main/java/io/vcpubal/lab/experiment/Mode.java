@@ -1,5 +1,7 @@
 package io.vcpubal.lab.experiment;
 
+import java.util.Arrays;
+
 /** How the same guests are scheduled for a run; {@link #DEFAULT} is the baseline everything is normalised to. */
 public enum Mode {
     DEFAULT("default", "all vCPUs online, unpinned: the host's scheduler (the paper's CFS/credit baseline)"),
@@ -21,5 +23,16 @@ public enum Mode {
 
     public String description() {
         return description;
+    }
+
+    /** The mode with this id; throws naming the known ones. */
+    public static Mode byId(String id) {
+        for (Mode m : values()) {
+            if (m.id.equals(id)) {
+                return m;
+            }
+        }
+        throw new IllegalArgumentException("unknown mode '" + id + "' (known: "
+                + String.join(", ", Arrays.stream(values()).map(Mode::id).toList()) + ")");
     }
 }

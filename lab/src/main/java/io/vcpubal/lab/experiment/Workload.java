@@ -4,10 +4,10 @@ import java.util.Arrays;
 
 /** The experiment's workloads; {@link #id} is what {@code WorkloadMain} takes and what results name. */
 public enum Workload {
-    LOCK("lock", "lock/futex-heavy: short critical sections under one contended lock"),
-    BARRIER("barrier", "barrier-heavy (streamcluster-like): 6000 small steps, a barrier after each"),
-    HISTOGRAM("histogram", "Phoenix histogram of 10 M generated RGB pixels"),
-    WORDCOUNT("wordcount", "Phoenix word count of 8 MB of generated text"),
+    LOCK("lock", "lock/futex-heavy: 10 M short critical sections under one contended JVM monitor (spin, then futex)"),
+    BARRIER("barrier", "barrier-heavy (streamcluster-like): 24000 small steps, a spin-then-block barrier after each"),
+    HISTOGRAM("histogram", "Phoenix histogram: 5 passes over 10 M generated RGB pixels"),
+    WORDCOUNT("wordcount", "Phoenix word count of 16 MB of generated text"),
     PARALLEL("parallel", "embarrassingly parallel control: independent arithmetic");
 
     private final String id;

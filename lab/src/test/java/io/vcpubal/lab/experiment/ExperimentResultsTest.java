@@ -6,6 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vcpubal.lab.LabException;
+import java.util.List;
+import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 class ExperimentResultsTest {
@@ -31,6 +33,7 @@ class ExperimentResultsTest {
         assertEquals(0.5, v.sysNormalised().median(), 1e-12);
         assertEquals(1.0, v.threadsMean(), 1e-12);
         assertEquals(0.02, v.hostStealMean(), 1e-12);
+        assertEquals(0.02, v.othersMean(), 1e-12);
         assertNull(r.cell("lock", "nosuchmode"));
         assertEquals(8, r.cells().size());
     }
@@ -41,18 +44,58 @@ class ExperimentResultsTest {
         double sv = 4050 / 2050.0;
         double si = 4050 / (4000 * 0.48 + 50);
         assertEquals(sv, r.speedupOverDefault("lock", "vcpubal"), 1e-12);
-        assertEquals((sv - 1) / (si - 1), r.vcpubalShareOfIdealSpeedup("lock"), 1e-12);
+        assertEquals(sv / si, r.vcpubalShareOfIdealSpeedup("lock"), 1e-12);
+        assertEquals((sv - 1) / (si - 1), r.vcpubalShareOfIdealGain("lock"), 1e-12);
         assertTrue(Double.isNaN(r.vcpubalShareOfIdealSpeedup("histogram")));
+        assertTrue(Double.isNaN(r.vcpubalShareOfIdealGain("histogram")));
     }
 
     @Test
     void parsesTheWorkloadsResultLineAndRejectsOutputWithout() {
         ExperimentResults.Run run = Experiment.parseResult("noise\nvcpubal-workload name=lock threads=2 wall_ms=812.4"
-                + " sys_s=0.31 user_s=1.20 check=123\n", "lock", "default", 2, "vm1", 0.02);
-        assertEquals(new ExperimentResults.Run("lock", "default", 2, "vm1", 2, 812.4, 0.31, 1.20, 0.02), run);
+                + " sys_s=0.31 user_s=1.20 others_s=0.07 check=123\n", "lock", "default", 2, "vm1", 0.02);
+        assertEquals(new ExperimentResults.Run("lock", "default", 2, "vm1", 2, 812.4, 0.31, 1.20, 0.02, 0.07), run);
+        // a result line from before others_s was measured reads as unknown
+        assertEquals(-1.0, Experiment.parseResult("vcpubal-workload name=lock threads=2 wall_ms=1 sys_s=0 user_s=0",
+                "lock", "default", 1, "vm1", 0).othersSeconds(), 1e-12);
         assertThrows(LabException.class, () -> Experiment.parseResult("Exception in thread main", "lock", "default", 1,
                 "vm1", 0));
         assertThrows(LabException.class, () -> Experiment.parseResult("vcpubal-workload name=lock threads=x", "lock",
                 "default", 1, "vm1", 0));
+    }
+
+    @Test
+    void pairsVcpubalWithIdealRepeatByRepeatAndMeasuresIdealsOwnSpread() {
+        ExperimentResults r = Fixture.results();
+        Stats paired = r.vcpubalShareOfIdealSpeedupPerRepeat("lock");
+        assertEquals(3, paired.n());
+        // repeat 1: ideal (1728 + 1828) / 2 over vcpubal (1800 + 1900) / 2; repeat 3 is the lowest
+        assertEquals(1778.0 / 1850, paired.max(), 1e-12);
+        assertEquals(2162.0 / 2250, paired.min(), 1e-12);
+        assertEquals((2162.0 - 1778) / 1970, r.idealSpread("lock"), 1e-12);
+        ExperimentResults noIdeal = new ExperimentResults(r.setup(), Map.of(),
+                r.runs().stream().filter(run -> !run.mode().equals("ideal")).toList());
+        assertNull(noIdeal.vcpubalShareOfIdealSpeedupPerRepeat("lock"));
+        assertTrue(Double.isNaN(noIdeal.idealSpread("lock")));
+    }
+
+    @Test
+    void restOfGuestIgnoresRunsThatCouldNotMeasureIt() {
+        ExperimentResults.Setup setup = Fixture.results().setup();
+        ExperimentResults r = new ExperimentResults(setup, Map.of(), List.of(
+                new ExperimentResults.Run("lock", "default", 1, "vm1", 2, 1000, 0.1, 1, 0, -1),
+                new ExperimentResults.Run("lock", "default", 1, "vm2", 2, 1000, 0.1, 1, 0, 0.3)));
+        assertEquals(0.3, r.cell("lock", "default").othersMean(), 1e-12);
+        ExperimentResults unknown = new ExperimentResults(setup, Map.of(), List.of(
+                new ExperimentResults.Run("lock", "default", 1, "vm1", 2, 1000, 0.1, 1, 0, -1)));
+        assertTrue(Double.isNaN(unknown.cell("lock", "default").othersMean()));
+    }
+
+    @Test
+    void modesRunInCounterbalancedOrderSoDriftHitsEveryModeAlike() {
+        List<Mode> modes = List.of(Mode.DEFAULT, Mode.AFFINITY, Mode.VCPUBAL, Mode.IDEAL);
+        assertEquals(modes, Experiment.modeOrder(modes, 1));
+        assertEquals(List.of(Mode.IDEAL, Mode.VCPUBAL, Mode.AFFINITY, Mode.DEFAULT), Experiment.modeOrder(modes, 2));
+        assertEquals(modes, Experiment.modeOrder(modes, 3));
     }
 }

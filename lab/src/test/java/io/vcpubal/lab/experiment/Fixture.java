@@ -21,7 +21,7 @@ final class Fixture {
                         double base = w.equals("lock") ? 4000 : 2000;
                         r = r.with(new ExperimentResults.Run(w, modes.get(m), rep, g, m >= 2 ? 1 : 2,
                                 base * factor[m] * (1 + 0.1 * (rep - 2)) + (g.equals("vm2") ? 100 : 0),
-                                0.5 * factor[m] * rep, 1.0, 0.01 * rep));
+                                0.5 * factor[m] * rep, 1.0, 0.01 * rep, 0.02));
                     }
                 }
             }

@@ -19,4 +19,15 @@ class ReportTest {
         assertTrue(Files.size(dir.resolve("results.json")) > 100);
         assertTrue(Report.verdicts(Fixture.results()).get(0).contains("vcpubal >= 2x default: NOT met"));
     }
+
+    @Test
+    void verdictsQuoteTheGoalFigureAndSayNaForAModeThatDidNotRun() {
+        ExperimentResults all = Fixture.results();
+        String lock = Report.verdicts(all).get(0);
+        // vcpubal 2050 ms against ideal 1970 ms (medians of the guests' means): 96 % of ideal's speedup
+        assertTrue(lock.contains("vcpubal reaches 96 % of ideal's speedup (goal >= 95 %: met"), lock);
+        ExperimentResults noAffinity = new ExperimentResults(all.setup(), all.modeSetups(),
+                all.runs().stream().filter(r -> !r.mode().equals("affinity")).toList());
+        assertTrue(Report.verdicts(noAffinity).get(0).contains("affinity n/a,"), Report.verdicts(noAffinity).get(0));
+    }
 }

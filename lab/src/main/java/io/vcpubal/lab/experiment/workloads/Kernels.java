@@ -3,9 +3,7 @@ package io.vcpubal.lab.experiment.workloads;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.BrokenBarrierException;
-import java.util.concurrent.CyclicBarrier;
-import java.util.concurrent.locks.ReentrantLock;
+import java.util.concurrent.Phaser;
 
 /**
  * The parallel kernels of the experiment's workloads. Each does a fixed total amount of work split among
@@ -16,23 +14,25 @@ final class Kernels {
     private Kernels() {}
 
     /**
-     * Lock/futex-heavy: {@code total} short critical sections under one contended lock. A waiter parks
-     * in the kernel (futex), so a preempted lock holder stalls every sibling vCPU.
+     * Lock/futex-heavy: {@code total} short critical sections under one contended JVM monitor, with
+     * {@code outside} steps of private work between them. The monitor spins adaptively while it believes the
+     * owner is running, then parks in the kernel (futex), like glibc's adaptive mutexes and the kernel's own
+     * spinlocks. A guest cannot see that the owner's vCPU was preempted, so its waiters spin for nothing and
+     * every wake-up waits for a host time slice: lock-holder preemption.
      */
-    static long lock(int threads, long total) throws InterruptedException {
-        ReentrantLock lock = new ReentrantLock();
+    static long lock(int threads, long total, int outside) throws InterruptedException {
+        Object lock = new Object();
         long[] shared = new long[8];
         runAll(threads, t -> {
             long mine = share(total, threads, t);
             long local = t;
             for (long i = 0; i < mine; i++) {
-                local = local * 6364136223846793005L + 1442695040888963407L; // work outside the lock
-                lock.lock();
-                try {
+                for (int k = 0; k < outside; k++) {
+                    local = local * 6364136223846793005L + 1442695040888963407L;
+                }
+                synchronized (lock) {
                     shared[1 + (int) (local >>> 62)] += local;
                     shared[0]++;
-                } finally {
-                    lock.unlock();
                 }
             }
         });
@@ -41,10 +41,12 @@ final class Kernels {
 
     /**
      * Barrier-heavy, like streamcluster: {@code steps} rounds, each a slice of {@code workPerStep} arithmetic
-     * per thread followed by a barrier that every worker must reach before any goes on.
+     * per thread followed by a barrier that every worker must reach before any goes on. The barrier is a
+     * {@link Phaser}, which spins briefly before it blocks, like PARSEC's barrier with spinning enabled and
+     * OpenMP runtimes: a worker whose vCPU is preempted keeps its siblings spinning, then sleeping.
      */
     static long barrier(int threads, int steps, long workPerStep) throws InterruptedException {
-        CyclicBarrier barrier = new CyclicBarrier(threads);
+        Phaser barrier = new Phaser(threads);
         long[] sums = new long[threads];
         runAll(threads, t -> {
             long mine = share(workPerStep, threads, t);
@@ -55,11 +57,7 @@ final class Kernels {
                     x ^= x >>> 7;
                     x ^= x << 17;
                 }
-                try {
-                    barrier.await();
-                } catch (BrokenBarrierException e) {
-                    throw new IllegalStateException(e);
-                }
+                barrier.arriveAndAwaitAdvance();
             }
             sums[t] = x;
         });
@@ -70,19 +68,24 @@ final class Kernels {
         return sum;
     }
 
-    /** Phoenix histogram: counts of each value of R, G and B over an image of RGB bytes. */
-    static long histogram(int threads, byte[] rgb) throws InterruptedException {
+    /**
+     * Phoenix histogram: counts of each value of R, G and B over an image of RGB bytes, {@code passes} times
+     * over the same image (more work without a bigger image in the guest's memory).
+     */
+    static long histogram(int threads, byte[] rgb, int passes) throws InterruptedException {
         int pixels = rgb.length / 3;
         int[][][] local = new int[threads][3][256];
         runAll(threads, t -> {
             long from = (long) pixels * t / threads;
             long to = (long) pixels * (t + 1) / threads;
             int[][] h = local[t];
-            for (int p = (int) from; p < to; p++) {
-                int i = p * 3;
-                h[0][rgb[i] & 0xff]++;
-                h[1][rgb[i + 1] & 0xff]++;
-                h[2][rgb[i + 2] & 0xff]++;
+            for (int pass = 0; pass < passes; pass++) {
+                for (int p = (int) from; p < to; p++) {
+                    int i = p * 3;
+                    h[0][rgb[i] & 0xff]++;
+                    h[1][rgb[i + 1] & 0xff]++;
+                    h[2][rgb[i + 2] & 0xff]++;
+                }
             }
         });
         long check = 0;

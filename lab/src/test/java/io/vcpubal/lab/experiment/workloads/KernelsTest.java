@@ -1,6 +1,7 @@
 package io.vcpubal.lab.experiment.workloads;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.HashMap;
 import java.util.Map;
@@ -21,14 +22,17 @@ class KernelsTest {
 
     @Test
     void lockCountsEveryCriticalSection() throws Exception {
-        assertEquals(10_000, Kernels.lock(1, 10_000));
-        assertEquals(10_000, Kernels.lock(3, 10_000));
+        assertEquals(10_000, Kernels.lock(1, 10_000, 20));
+        assertEquals(10_000, Kernels.lock(3, 10_000, 0));
     }
 
     @Test
     void histogramIsTheSameForAnyThreadCount() throws Exception {
         byte[] image = Inputs.image(10_001);
-        assertEquals(Kernels.histogram(1, image), Kernels.histogram(4, image));
+        assertEquals(Kernels.histogram(1, image, 1), Kernels.histogram(4, image, 1));
+        assertEquals(Kernels.histogram(1, image, 3), Kernels.histogram(3, image, 3));
+        // a second pass counts every pixel again
+        assertTrue(Kernels.histogram(2, image, 2) > Kernels.histogram(2, image, 1));
     }
 
     @Test
