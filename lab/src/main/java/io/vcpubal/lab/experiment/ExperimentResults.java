@@ -137,6 +137,24 @@ public record ExperimentResults(Setup setup, Map<String, List<String>> modeSetup
     }
 
     /**
+     * The goal figure over every workload at once: the geometric mean of {@link #vcpubalShareOfIdealSpeedup}
+     * (the usual mean of normalised benchmark figures), so single workloads' noise partly cancels; NaN when
+     * no workload has both modes.
+     */
+    public double vcpubalShareOfIdealSpeedupAllWorkloads() {
+        double logSum = 0;
+        int n = 0;
+        for (String w : setup.workloads()) {
+            double share = vcpubalShareOfIdealSpeedup(w);
+            if (!Double.isNaN(share) && share > 0) {
+                logSum += Math.log(share);
+                n++;
+            }
+        }
+        return n == 0 ? Double.NaN : Math.exp(logSum / n);
+    }
+
+    /**
      * The goal figure repeat by repeat: ideal/vcpubal of the guests' mean execution time in each repeat
      * that ran both (they run next to each other in every repeat, so the host's drift largely cancels).
      * Its spread shows how far a single comparison can be trusted on this host; null without such a repeat.

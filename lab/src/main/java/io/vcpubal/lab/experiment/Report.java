@@ -62,6 +62,10 @@ public final class Report {
             }
             out.add(l.toString());
         }
+        if (r.setup().workloads().size() > 1) {
+            out.add("all workloads (geometric mean): vcpubal reaches "
+                    + pct(r.vcpubalShareOfIdealSpeedupAllWorkloads()) + " of ideal's speedup");
+        }
         return out;
     }
 
@@ -83,12 +87,14 @@ public final class Report {
         s.append("| work scale | ").append(su.scale()).append(" |\n\n");
         s.append("Every workload runs in every guest at the same time, sizes its threads from the guest's online CPU"
                 + " count at start (like PARSEC's `-n $(nproc)`) and does the same total work whatever that count."
-                + " Each guest starts its JVM and generates its input, then waits; the host starts the timed"
-                + " parallel phase of every guest at the same moment. Execution time is that phase, timed inside"
-                + " the guest (JVM start and input generation excluded); kernel time is the workload process's system CPU time over that phase"
-                + " (`/proc/self/stat`). Repeats interleave the modes (default, affinity, vcpubal, ideal, then again),"
-                + " each mode set up afresh (the host plugin started and stopped each time) and given "
-                + Experiment.SETTLE.toSeconds() + " s to settle before its first run. A cell's value per repeat is the mean over the guests; the table gives the"
+                + " Each guest starts its JVM, generates its input and runs a few small untimed passes of the kernel"
+                + " (so the JIT has compiled it), then waits; the host starts the timed parallel phase of every guest"
+                + " at the same moment. Execution time is that phase, timed inside the guest; kernel time is the"
+                + " workload process's system CPU time over that phase (`/proc/self/stat`). Every repeat runs every"
+                + " mode, in counterbalanced order (as listed below, then reversed, then as listed ...), so a drift of"
+                + " the host's speed over minutes hits every mode alike; each mode is set up afresh (the host plugin"
+                + " started and stopped each time) and given " + Experiment.SETTLE.toSeconds() + " s to settle"
+                + " before its first run. A cell's value per repeat is the mean over the guests; the table gives the"
                 + " median and min-max over the repeats, normalised to `default`'s median (lower is better).\n\n");
         s.append("Workloads:\n\n");
         for (String w : su.workloads()) {
@@ -127,6 +133,11 @@ public final class Report {
                 + " else in a guest used during the timed phase (mean per guest and run): the agent, kernel threads"
                 + " and interrupts. With `vcpubal` it includes the agent's reports (once a second); in `default` it"
                 + " is mostly the interrupts of waking preempted siblings.\n\n");
+        s.append("How far to trust the vcpubal/ideal comparison: both run the same configuration, so their"
+                + " difference is the plugin's own cost plus noise. `per repeat` gives the goal figure of each repeat"
+                + " on its own (vcpubal and ideal run next to each other in every repeat), and `ideal's own spread`"
+                + " how much the very same work in the very same configuration varied between repeats. Where the"
+                + " spread is wider than the gap to 100 %, the run cannot tell the two apart.\n\n");
         s.append("The lab host may itself be a VM: `host steal` is the share of the host's CPU time its own"
                 + " hypervisor took during the cell; where it is high, every number of that cell is slower for"
                 + " reasons outside the lab.\n\n");

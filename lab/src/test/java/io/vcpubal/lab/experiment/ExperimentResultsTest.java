@@ -65,6 +65,15 @@ class ExperimentResultsTest {
     }
 
     @Test
+    void theAllWorkloadsFigureIsTheGeometricMeanOfEachWorkloads() {
+        ExperimentResults r = Fixture.results();
+        double lock = r.vcpubalShareOfIdealSpeedup("lock");
+        double parallel = r.vcpubalShareOfIdealSpeedup("parallel");
+        assertEquals(Math.sqrt(lock * parallel), r.vcpubalShareOfIdealSpeedupAllWorkloads(), 1e-12);
+        assertTrue(Report.verdicts(r).get(2).startsWith("all workloads (geometric mean): vcpubal reaches"));
+    }
+
+    @Test
     void pairsVcpubalWithIdealRepeatByRepeatAndMeasuresIdealsOwnSpread() {
         ExperimentResults r = Fixture.results();
         Stats paired = r.vcpubalShareOfIdealSpeedupPerRepeat("lock");
