@@ -160,8 +160,8 @@ public record ExperimentResults(Setup setup, Map<String, List<String>> modeSetup
      * Its spread shows how far a single comparison can be trusted on this host; null without such a repeat.
      */
     public Stats vcpubalShareOfIdealSpeedupPerRepeat(String workload) {
-        Map<Integer, Double> ideal = repeatMeans(workload, Mode.IDEAL.id());
-        Map<Integer, Double> vcpubal = repeatMeans(workload, Mode.VCPUBAL.id());
+        Map<Integer, Double> ideal = meansByRepeat(workload, Mode.IDEAL.id(), Run::wallMs);
+        Map<Integer, Double> vcpubal = meansByRepeat(workload, Mode.VCPUBAL.id(), Run::wallMs);
         List<Double> ratios = new ArrayList<>();
         ideal.forEach((rep, i) -> {
             Double v = vcpubal.get(rep);
@@ -193,29 +193,19 @@ public record ExperimentResults(Setup setup, Map<String, List<String>> modeSetup
     }
 
     private List<Double> perRepeatMean(String workload, String mode, ToDoubleFunction<Run> f) {
+        return new ArrayList<>(meansByRepeat(workload, mode, f).values());
+    }
+
+    /** Per repeat, the mean over the guests of {@code f} in one cell. */
+    private Map<Integer, Double> meansByRepeat(String workload, String mode, ToDoubleFunction<Run> f) {
         Map<Integer, List<Run>> byRepeat = new LinkedHashMap<>();
         for (Run r : runs) {
             if (r.workload().equals(workload) && r.mode().equals(mode)) {
                 byRepeat.computeIfAbsent(r.repeat(), k -> new ArrayList<>()).add(r);
             }
         }
-        List<Double> out = new ArrayList<>();
-        for (List<Run> rs : byRepeat.values()) {
-            out.add(rs.stream().mapToDouble(f).average().orElseThrow());
-        }
-        return out;
-    }
-
-    /** Per repeat, the guests' mean execution time of one cell. */
-    private Map<Integer, Double> repeatMeans(String workload, String mode) {
-        Map<Integer, List<Double>> byRepeat = new LinkedHashMap<>();
-        for (Run r : runs) {
-            if (r.workload().equals(workload) && r.mode().equals(mode)) {
-                byRepeat.computeIfAbsent(r.repeat(), k -> new ArrayList<>()).add(r.wallMs());
-            }
-        }
         Map<Integer, Double> out = new LinkedHashMap<>();
-        byRepeat.forEach((rep, ms) -> out.put(rep, ms.stream().mapToDouble(Double::doubleValue).average().orElseThrow()));
+        byRepeat.forEach((rep, rs) -> out.put(rep, rs.stream().mapToDouble(f).average().orElseThrow()));
         return out;
     }
 

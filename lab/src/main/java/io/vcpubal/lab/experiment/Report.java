@@ -131,8 +131,9 @@ public final class Report {
                 + " configuration made by hand, the best the host plugin could reach. A `vcpubal` close to `ideal`"
                 + " means the plugin itself costs nothing measurable. `rest of guest` is the CPU time everything"
                 + " else in a guest used during the timed phase (mean per guest and run): the agent, kernel threads"
-                + " and interrupts. With `vcpubal` it includes the agent's reports (once a second); in `default` it"
-                + " is mostly the interrupts of waking preempted siblings.\n\n");
+                + " and interrupts. With `vcpubal` it includes the agent's reports (once a second); in `default` it is"
+                + " larger, most likely the interrupts of waking sibling vCPUs, which the kernel charges to no"
+                + " process.\n\n");
         s.append("How far to trust the vcpubal/ideal comparison: both run the same configuration, so their"
                 + " difference is the plugin's own cost plus noise. `per repeat` gives the goal figure of each repeat"
                 + " on its own (vcpubal and ideal run next to each other in every repeat), and `ideal's own spread`"
