@@ -1,7 +1,5 @@
 package io.vcpubal.lab.experiment;
 
-import java.util.Arrays;
-
 /** How the same guests are scheduled for a run; {@link #DEFAULT} is the baseline everything is normalised to. */
 public enum Mode {
     DEFAULT("default", "all vCPUs online, unpinned: the host's scheduler (the paper's CFS/credit baseline)"),
@@ -27,12 +25,6 @@ public enum Mode {
 
     /** The mode with this id; throws naming the known ones. */
     public static Mode byId(String id) {
-        for (Mode m : values()) {
-            if (m.id.equals(id)) {
-                return m;
-            }
-        }
-        throw new IllegalArgumentException("unknown mode '" + id + "' (known: "
-                + String.join(", ", Arrays.stream(values()).map(Mode::id).toList()) + ")");
+        return EnumIds.byId(values(), Mode::id, "mode", id);
     }
 }

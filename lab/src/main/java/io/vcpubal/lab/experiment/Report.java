@@ -103,7 +103,7 @@ public final class Report {
         s.append("\nModes, and what the guests looked like while each ran (read back from the guests and the host"
                 + " kernel):\n\n");
         for (String m : su.modes()) {
-            Mode mode = Mode.valueOf(m.toUpperCase(Locale.ROOT));
+            Mode mode = Mode.byId(m);
             s.append("- `").append(m).append("`: ").append(mode.description()).append('\n');
             for (String line : r.modeSetups().getOrDefault(m, List.of())) {
                 s.append("  - ").append(line).append('\n');

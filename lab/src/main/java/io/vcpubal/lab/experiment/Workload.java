@@ -1,7 +1,5 @@
 package io.vcpubal.lab.experiment;
 
-import java.util.Arrays;
-
 /** The experiment's workloads; {@link #id} is what {@code WorkloadMain} takes and what results name. */
 public enum Workload {
     LOCK("lock", "lock/futex-heavy: 10 M short critical sections under one contended JVM monitor (spin, then futex)"),
@@ -28,12 +26,6 @@ public enum Workload {
 
     /** The workload with this id; throws IllegalArgumentException naming the valid ids. */
     public static Workload byId(String id) {
-        for (Workload w : values()) {
-            if (w.id.equals(id)) {
-                return w;
-            }
-        }
-        throw new IllegalArgumentException("unknown workload '" + id + "' (known: "
-                + String.join(", ", Arrays.stream(values()).map(Workload::id).toList()) + ")");
+        return EnumIds.byId(values(), Workload::id, "workload", id);
     }
 }
