@@ -2,6 +2,7 @@ package io.vcpubal.host.cli;
 
 import com.google.gson.GsonBuilder;
 import io.vcpubal.host.config.VmConfig;
+import io.vcpubal.host.config.VmSpecParser;
 import io.vcpubal.host.plan.Mode;
 import io.vcpubal.host.plan.Plan;
 import io.vcpubal.host.plan.Planner;
@@ -233,76 +234,17 @@ public final class PlanCommand implements Callable<Integer> {
 
     // ---- option parsing ----
 
-    /**
-     * Parses {@code name=NAME,weight=W,max-vcpus=N[,min-vcpus=N]} strictly: every key known and given once,
-     * name, weight and max-vcpus present, numbers decimal and in range. Names follow the daemon's rule
-     * ({@link VmConfig}) so a plan can be pasted into a config.
-     */
+    /** {@code name=NAME,weight=W,max-vcpus=N[,min-vcpus=N]} through the daemon's own {@link VmSpecParser}. */
     public static final class VmSpecConverter implements CommandLine.ITypeConverter<VmSpec> {
-        private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
-        private static final List<String> KEYS = List.of("name", "weight", "max-vcpus", "min-vcpus");
-        /** Far above any QEMU's vCPU limit; keeps a typo from asking the planner for a billion vCPUs. */
-        static final int MAX_VCPUS = 8192;
-
         @Override
         public VmSpec convert(String text) {
             try {
-                return parse(text);
-            } catch (CommandLine.TypeConversionException e) {
+                VmConfig vm = VmSpecParser.parse(text, VmSpecParser.Use.PLAN);
+                return new VmSpec(vm.name(), vm.weight(), vm.maxVcpus(), vm.minVcpus());
+            } catch (IllegalArgumentException e) {
                 // picocli shows the option's label, not the value: say which --vm was wrong.
                 throw new CommandLine.TypeConversionException(e.getMessage() + " in '" + text + "'");
             }
-        }
-
-        private static VmSpec parse(String text) {
-            Map<String, String> kv = new LinkedHashMap<>();
-            for (String part : text.split(",", -1)) {
-                int eq = part.indexOf('=');
-                if (eq <= 0) {
-                    throw bad("'" + part + "' is not key=value (keys: " + String.join(", ", KEYS) + ")");
-                }
-                String key = part.substring(0, eq);
-                if (!KEYS.contains(key)) {
-                    throw bad("unknown key '" + key + "' (known: " + String.join(", ", KEYS) + ")");
-                }
-                if (kv.put(key, part.substring(eq + 1)) != null) {
-                    throw bad("key '" + key + "' is given twice");
-                }
-            }
-            String name = required(kv, "name");
-            if (!NAME.matcher(name).matches()) {
-                throw bad("name '" + name + "' must be 1-64 letters, digits, '.', '_' or '-',"
-                        + " starting with a letter or digit");
-            }
-            int weight = number(kv, "weight", 1, VmConfig.MAX_WEIGHT);
-            int max = number(kv, "max-vcpus", 1, MAX_VCPUS);
-            int min = kv.containsKey("min-vcpus") ? number(kv, "min-vcpus", 0, max) : 0;
-            return new VmSpec(name, weight, max, min);
-        }
-
-        private static String required(Map<String, String> kv, String key) {
-            String value = kv.get(key);
-            if (value == null) {
-                throw bad("missing " + key + "=");
-            }
-            if (value.isEmpty()) {
-                throw bad(key + " is empty");
-            }
-            return value;
-        }
-
-        private static int number(Map<String, String> kv, String key, int min, int max) {
-            String value = required(kv, key);
-            boolean digits = value.length() <= 9 && value.chars().allMatch(c -> c >= '0' && c <= '9');
-            if (!digits || Integer.parseInt(value) < min || Integer.parseInt(value) > max) {
-                throw bad(key + "='" + value + "' must be a whole number from " + min + " to " + max
-                        + (key.equals("min-vcpus") ? " (max-vcpus)" : ""));
-            }
-            return Integer.parseInt(value);
-        }
-
-        private static CommandLine.TypeConversionException bad(String why) {
-            return new CommandLine.TypeConversionException(why);
         }
     }
 

@@ -1,6 +1,8 @@
 package io.vcpubal.host.cli;
 
-import io.vcpubal.host.backend.qmp.QmpBackend;
+import io.vcpubal.host.backend.Backends;
+import io.vcpubal.host.cgroup.VmCgroups;
+import io.vcpubal.host.daemon.CpuWeights;
 import io.vcpubal.host.config.HostConfig;
 import io.vcpubal.host.config.VmConfig;
 import io.vcpubal.host.control.ControlServer;
@@ -64,7 +66,8 @@ public final class RunCommand implements Callable<Integer> {
         }
         HostDaemon daemon;
         try {
-            daemon = new HostDaemon(config, topology, new QmpBackend(Duration.ofSeconds(5)));
+            daemon = new HostDaemon(config, topology, Backends.create(config.backend(), Duration.ofSeconds(2)),
+                    CpuWeights.of(VmCgroups.open(Path.of("/"))), Duration.ofSeconds(3));
         } catch (IllegalArgumentException e) {
             System.err.println("vcpubal-host run: " + e.getMessage());
             return 2;

@@ -1,5 +1,6 @@
 package io.vcpubal.host.config;
 
+import io.vcpubal.host.backend.Backends;
 import io.vcpubal.protocol.Bounds;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -20,12 +21,14 @@ import java.util.Set;
  * emulator-cpus = 0                    # where QEMU's emulator threads go (cpulist; default: all host CPUs)
  * reconcile-interval-ms = 5000         # periodic re-check besides event-driven reconciles
  * lease-ms = 15000                     # balloon lease the guests get; renewed at a third of it
+ * backend = qmp                        # hypervisor backend (this build: qmp)
+ * control-group = vcpubal              # a group whose members may run `status` (default: root only)
  * vm = name=web,weight=512,qmp=/run/qemu/web.qmp,agent=/run/qemu/web.agent
  * vm = name=db,weight=256,qmp=/run/qemu/db.qmp,agent=/run/qemu/db.agent,max-vcpus=8
  * </pre>
  */
 public record HostConfig(Path controlSocket, String reservedCpus, String emulatorCpus, long reconcileIntervalMs,
-                         int leaseMs, List<VmConfig> vms) {
+                         int leaseMs, String backend, String controlGroup, List<VmConfig> vms) {
     public static final Path DEFAULT_CONFIG = Path.of("/etc/vcpubal/host.conf");
     public static final Path DEFAULT_CONTROL = Path.of("/run/vcpubal/host.sock");
 
@@ -40,6 +43,9 @@ public record HostConfig(Path controlSocket, String reservedCpus, String emulato
         if (reconcileIntervalMs < 100 || reconcileIntervalMs > 3_600_000) {
             throw new IllegalArgumentException("reconcile-interval-ms must be 100..3600000, got " + reconcileIntervalMs);
         }
+        if (!Backends.KNOWN.contains(backend)) {
+            throw new IllegalArgumentException("backend must be one of " + Backends.KNOWN + ", got '" + backend + "'");
+        }
         if (leaseMs < Bounds.MIN_LEASE_MS || leaseMs > Bounds.MAX_LEASE_MS) {
             throw new IllegalArgumentException("lease-ms must be " + Bounds.MIN_LEASE_MS + ".." + Bounds.MAX_LEASE_MS
                     + ", got " + leaseMs);
@@ -47,15 +53,24 @@ public record HostConfig(Path controlSocket, String reservedCpus, String emulato
     }
 
     public static HostConfig defaults() {
-        return new HostConfig(DEFAULT_CONTROL, "", "", 5_000, 15_000, List.of());
+        return new HostConfig(DEFAULT_CONTROL, "", "", 5_000, 15_000, "qmp", null, List.of());
     }
 
     public HostConfig withVms(List<VmConfig> newVms) {
-        return new HostConfig(controlSocket, reservedCpus, emulatorCpus, reconcileIntervalMs, leaseMs, newVms);
+        return new HostConfig(controlSocket, reservedCpus, emulatorCpus, reconcileIntervalMs, leaseMs, backend,
+                controlGroup, newVms);
     }
 
     public HostConfig withControlSocket(Path socket) {
-        return new HostConfig(socket, reservedCpus, emulatorCpus, reconcileIntervalMs, leaseMs, vms);
+        return new HostConfig(socket, reservedCpus, emulatorCpus, reconcileIntervalMs, leaseMs, backend, controlGroup, vms);
+    }
+
+    public HostConfig withReservedCpus(String cpus) {
+        return new HostConfig(controlSocket, cpus, emulatorCpus, reconcileIntervalMs, leaseMs, backend, controlGroup, vms);
+    }
+
+    public HostConfig withReconcileIntervalMs(long ms) {
+        return new HostConfig(controlSocket, reservedCpus, emulatorCpus, ms, leaseMs, backend, controlGroup, vms);
     }
 
     /** Reads a config file; errors name the file and line. */
@@ -70,6 +85,8 @@ public record HostConfig(Path controlSocket, String reservedCpus, String emulato
         String emulator = c.emulatorCpus();
         long interval = c.reconcileIntervalMs();
         int lease = c.leaseMs();
+        String backend = c.backend();
+        String group = c.controlGroup();
         List<VmConfig> vms = new ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i);
@@ -92,9 +109,11 @@ public record HostConfig(Path controlSocket, String reservedCpus, String emulato
                     case "emulator-cpus" -> emulator = value;
                     case "reconcile-interval-ms" -> interval = Long.parseLong(value);
                     case "lease-ms" -> lease = Integer.parseInt(value);
+                    case "backend" -> backend = value;
+                    case "control-group" -> group = value.isEmpty() ? null : value;
                     case "vm" -> vms.add(VmConfig.parse(value));
-                    default -> throw new IllegalArgumentException("unknown key '" + key
-                            + "' (known: control, reserved-cpus, emulator-cpus, reconcile-interval-ms, lease-ms, vm)");
+                    default -> throw new IllegalArgumentException("unknown key '" + key + "' (known: control,"
+                            + " reserved-cpus, emulator-cpus, reconcile-interval-ms, lease-ms, backend, control-group, vm)");
                 }
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException(where + key + " '" + value + "' is not a whole number");
@@ -103,7 +122,7 @@ public record HostConfig(Path controlSocket, String reservedCpus, String emulato
             }
         }
         try {
-            return new HostConfig(control, reserved, emulator, interval, lease, vms);
+            return new HostConfig(control, reserved, emulator, interval, lease, backend, group, vms);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(origin + ": " + e.getMessage());
         }

@@ -6,6 +6,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.vcpubal.host.backend.BackendException;
 import io.vcpubal.host.backend.HypervisorBackend;
 import io.vcpubal.host.backend.VcpuThread;
+import io.vcpubal.host.backend.VmProcess;
 import io.vcpubal.host.config.HostConfig;
 import io.vcpubal.host.config.VmConfig;
 import io.vcpubal.host.link.AgentState;
@@ -17,13 +18,15 @@ import io.vcpubal.host.plan.Planner;
 import io.vcpubal.host.plan.VmPlan;
 import io.vcpubal.host.plan.VmSpec;
 import io.vcpubal.host.reconcile.Action;
+import io.vcpubal.host.reconcile.GuestView;
 import io.vcpubal.host.reconcile.Observed;
 import io.vcpubal.host.reconcile.ReconcileSteps;
 import io.vcpubal.host.reconcile.Reconciler;
 import io.vcpubal.host.reconcile.VmOutcome;
-import io.vcpubal.protocol.CpuSet;
+import io.vcpubal.host.reconcile.VmSteps;
 import io.vcpubal.host.topology.HostTopology;
 import io.vcpubal.host.topology.ReservedCpus;
+import io.vcpubal.protocol.CpuSet;
 import io.vcpubal.protocol.v1.Error;
 import io.vcpubal.protocol.v1.SetOnlineVcpusResult;
 import java.time.Duration;
@@ -32,12 +35,11 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.OptionalInt;
-import java.util.concurrent.Callable;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -46,222 +48,472 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The host daemon: on every trigger (VM link change, weight change, period) it plans, turns the plan into
- * per-VM steps and reconciles them; it renews the guests' balloon leases in between. All planning and
- * backend calls happen on one thread ("reconcile"), so backends need not be thread-safe; guest commands
- * run per VM in parallel so one slow guest holds up no other.
+ * The host daemon's lifecycle and its reconcile loop. One round, on the "reconcile" thread:
+ *
+ * <ol>
+ *   <li><b>Observe</b> every VM's QEMU process in parallel, each bounded by the backend's deadline; a VM whose
+ *       backend does not answer keeps its last observation (and so its pins and its pCPUs) while its process
+ *       still runs, and loses its share once the process is gone.</li>
+ *   <li><b>Plan</b> (pure {@link Planner}) and turn each VM's plan into steps (pure {@link ReconcileSteps}).</li>
+ *   <li><b>Pin</b> across VMs in the order {@link Reconciler} documents (restrict, then expand).</li>
+ *   <li><b>Weigh</b>: each VM's vCPU threads in its own cgroup, CPU weight by share ({@link CpuWeights}).</li>
+ *   <li><b>Balloon</b>: send each guest the online set wanted, without waiting; the answer triggers a round.</li>
+ * </ol>
+ * Nothing in a round waits for a guest. {@link #status} and {@link #setWeight} never wait for a round: they
+ * read or change the state under a short lock, so they answer while a guest or a QEMU hangs.
+ *
+ * <p>Rounds come from a period, from guest events (coalesced, at most {@link #MIN_ROUND_SPACING_MS} apart
+ * in total: a chatty guest cannot drive the loop) and from a one-second liveness check of every QEMU process
+ * (a restarted QEMU is found within a second). Leases are renewed on their own thread.
  */
 public final class HostDaemon implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HostDaemon.class);
     static final Duration COMMAND_TIMEOUT = Duration.ofSeconds(10);
+    /** Event-driven rounds are at least this far apart: at most 4 a second, whatever the guests send. */
+    static final long MIN_ROUND_SPACING_MS = 250;
+    /** How long close() gives all guests together to take their vCPUs back. */
+    static final Duration RESTORE_DEADLINE = Duration.ofSeconds(5);
 
     private final HostConfig config;
     private final HostTopology topology;
     private final ReservedCpus reserved;
     private final HypervisorBackend backend;
+    private final Duration observeTimeout;
+    private final CpuWeights weights;
     private final EventLoopGroup loop = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-    private final ScheduledExecutorService reconcileThread = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "reconcile");
-        t.setDaemon(true);
-        return t;
-    });
-    /** Lease renewals run apart from reconciling: a round waiting on one slow guest must not let others' leases lapse. */
-    private final ScheduledExecutorService renewThread = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "lease-renewal");
-        t.setDaemon(true);
-        return t;
-    });
-    private final ExecutorService guestCommands = Executors.newCachedThreadPool(r -> {
-        Thread t = new Thread(r, "guest-command");
-        t.setDaemon(true);
-        return t;
-    });
-    private final Map<String, VmRuntime> vms = new LinkedHashMap<>();
-    private final AtomicBoolean reconcilePending = new AtomicBoolean();
-    private final Reconciler reconciler;
+    private final ScheduledExecutorService reconcileThread = singleThread("reconcile");
+    private final ScheduledExecutorService renewThread = singleThread("lease-renewal");
+    private final ExecutorService observers = Executors.newCachedThreadPool(daemonThreads("observe"));
+    private final Object lock = new Object();
+    private final Map<String, VmState> vms = new LinkedHashMap<>();
+    private final AtomicBoolean roundPending = new AtomicBoolean();
+    private final AtomicBoolean closing = new AtomicBoolean();
+    private final Reconciler reconciler = new Reconciler(this::pin);
+    private volatile long lastRoundStartMs;
     private Plan lastPlan;
+    private Plan loggedPlan;
 
     public HostDaemon(HostConfig config, HostTopology topology, HypervisorBackend backend) {
+        this(config, topology, backend, CpuWeights.none(), Duration.ofSeconds(3));
+    }
+
+    /**
+     * @param observeTimeout how long a round waits for one VM's observation before going on without it
+     */
+    public HostDaemon(HostConfig config, HostTopology topology, HypervisorBackend backend, CpuWeights weights,
+                      Duration observeTimeout) {
+        if (config.vms().isEmpty()) {
+            throw new IllegalArgumentException("no VM configured: give --vm or vm = lines in the config file");
+        }
+        for (VmConfig vm : config.vms()) {
+            if (vm.qmpSocket() == null) {
+                throw new IllegalArgumentException("VM " + vm.name() + " has no qmp= socket");
+            }
+        }
         this.config = config;
         this.topology = topology;
         this.reserved = ReservedCpus.parse(config.reservedCpus(), config.emulatorCpus());
         reserved.checkAgainst(topology);
         this.backend = backend;
-        this.reconciler = new Reconciler(this::execute, guestCommands);
-        if (config.vms().isEmpty()) {
-            throw new IllegalArgumentException("no VM configured: give --vm or vm = lines in the config file");
-        }
+        this.weights = weights;
+        this.observeTimeout = observeTimeout;
     }
 
     public void start() {
-        for (VmConfig vm : config.vms()) {
-            backend.attach(vm);
-            GuestLink link = vm.agentSocket() == null ? null
-                    : new GuestLink(vm.name(), vm.agentSocket(), loop, l -> requestReconcile());
-            vms.put(vm.name(), new VmRuntime(vm, link));
+        synchronized (lock) {
+            for (VmConfig vm : config.vms()) {
+                backend.attach(vm);
+                GuestLink link = vm.agentSocket() == null ? null
+                        : new GuestLink(vm.name(), vm.agentSocket(), loop, l -> requestReconcile());
+                vms.put(vm.name(), new VmState(vm, link));
+            }
         }
-        reconcileThread.scheduleWithFixedDelay(this::reconcileSafely, 0, config.reconcileIntervalMs(), TimeUnit.MILLISECONDS);
+        reconcileThread.scheduleWithFixedDelay(this::roundSafely, 0, config.reconcileIntervalMs(), TimeUnit.MILLISECONDS);
+        reconcileThread.scheduleWithFixedDelay(this::checkLiveness, 1000, 1000, TimeUnit.MILLISECONDS);
         long renewEvery = Math.max(200, config.leaseMs() / 3);
         renewThread.scheduleWithFixedDelay(this::renewLeases, renewEvery, renewEvery, TimeUnit.MILLISECONDS);
-        LOG.info("managing {} VMs on host CPUs {} (reserved for host {}, emulator {}) with the {} backend",
-                vms.size(), topology.cpus(), reserved.forHost(), reserved.forEmulator(), backend.name());
+        LOG.info("managing {} VMs on host CPUs {} (reserved for host {}, emulator {}) with the {} backend, cgroup weights: {}",
+                config.vms().size(), topology.cpus(), reserved.forHost(), reserved.forEmulator(), backend.name(),
+                weights.kind());
     }
 
-    /** Re-plans soon (coalescing bursts of triggers into one round). */
+    /** Runs a round soon; bursts of triggers coalesce, and rounds stay {@link #MIN_ROUND_SPACING_MS} apart. */
     public void requestReconcile() {
-        if (reconcilePending.compareAndSet(false, true)) {
-            reconcileThread.schedule(this::reconcileSafely, 100, TimeUnit.MILLISECONDS);
+        if (closing.get() || !roundPending.compareAndSet(false, true)) {
+            return;
+        }
+        long wait = Math.max(50, lastRoundStartMs + MIN_ROUND_SPACING_MS - System.currentTimeMillis());
+        try {
+            reconcileThread.schedule(this::roundSafely, wait, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            roundPending.set(false); // closing
         }
     }
 
-    /** Changes a VM's weight and re-plans; throws IllegalArgumentException for an unknown VM or bad weight. */
-    public void setWeight(String vm, int weight) throws Exception {
+    /** Changes a VM's weight and re-plans at once (status shows it); the pins follow in the next round. */
+    public void setWeight(String vm, int weight) {
         VmConfig.checkWeight(weight);
-        onReconcileThread(() -> {
-            VmRuntime rt = vms.get(vm);
-            if (rt == null) {
+        synchronized (lock) {
+            VmState s = vms.get(vm);
+            if (s == null) {
                 throw new IllegalArgumentException("no VM named '" + vm + "' (known: " + vms.keySet() + ")");
             }
-            LOG.info("VM {}: weight {} -> {}", vm, rt.config.weight(), weight);
-            rt.config = rt.config.withWeight(weight);
-            reconcile();
-            return null;
-        });
+            LOG.info("VM {}: weight {} -> {}", vm, s.config.weight(), weight);
+            s.config = s.config.withWeight(weight);
+            replanLocked();
+        }
+        requestReconcile();
     }
 
-    /** Every VM as it is now (pins read back from the kernel). */
-    public List<VmStatus> status() throws Exception {
-        return onReconcileThread(() -> {
-            List<VmStatus> out = new ArrayList<>();
-            for (VmRuntime rt : vms.values()) {
-                out.add(statusOf(rt));
+    /** Every VM as it is now: state under the lock, pins read back from the kernel; no hypervisor call. */
+    public List<VmStatus> status() {
+        Map<String, VmProcess> processes = new LinkedHashMap<>();
+        List<VmStatus> out = new ArrayList<>();
+        synchronized (lock) {
+            vms.forEach((name, s) -> processes.put(name, s.process));
+        }
+        Map<VcpuThread, String> affinity = new HashMap<>();
+        for (VmProcess p : processes.values()) {
+            if (p != null) {
+                for (VcpuThread t : p.vcpus()) {
+                    try {
+                        affinity.put(t, backend.affinity(t).toString());
+                    } catch (BackendException e) {
+                        affinity.put(t, "?");
+                    }
+                }
             }
-            return out;
-        });
-    }
-
-    /** What each connected guest said about itself in its Hello. */
-    public Map<String, io.vcpubal.protocol.v1.GuestInfo> guests() {
-        Map<String, io.vcpubal.protocol.v1.GuestInfo> out = new LinkedHashMap<>();
-        for (VmRuntime rt : vms.values()) {
-            if (rt.link != null) {
-                rt.link.guestInfo().ifPresent(g -> out.put(rt.config.name(), g));
+        }
+        synchronized (lock) {
+            for (VmState s : vms.values()) {
+                out.add(StatusView.of(s, affinity));
             }
         }
         return out;
     }
 
-    private VmStatus statusOf(VmRuntime rt) {
-        List<VmStatus.VcpuPin> pins = new ArrayList<>();
-        try {
-            for (VcpuThread t : backend.vcpuThreads(rt.config.name())) {
-                String cpus;
-                try {
-                    cpus = backend.vcpuAffinity(rt.config.name(), t.cpuIndex()).toString();
-                } catch (BackendException e) {
-                    cpus = "?";
+    /** The current plan of one VM, null when it has none (tests and the lab). */
+    public VmPlan planOf(String vm) {
+        synchronized (lock) {
+            VmState s = vms.get(vm);
+            return s == null ? null : s.plan;
+        }
+    }
+
+    /** What each connected guest said about itself in its Hello. */
+    public Map<String, io.vcpubal.protocol.v1.GuestInfo> guests() {
+        Map<String, io.vcpubal.protocol.v1.GuestInfo> out = new LinkedHashMap<>();
+        synchronized (lock) {
+            for (VmState s : vms.values()) {
+                if (s.link != null) {
+                    s.link.guestInfo().ifPresent(g -> out.put(s.config.name(), g));
                 }
-                pins.add(new VmStatus.VcpuPin(t.cpuIndex(), t.threadId(), cpus));
             }
-        } catch (BackendException e) {
-            // Shown through lastError.
         }
-        GuestLink link = rt.link;
-        String agent = link == null ? "no agent" : stateText(link.state());
-        String online = guestOnlineText(rt).orElse(null);
-        double steal = link == null ? -1 : link.latestFacts().map(f -> f.getContention().getStealShare()).orElse(-1.0);
-        VmPlan p = rt.plan;
-        return new VmStatus(rt.config.name(), rt.config.weight(), p == null ? 0 : p.share(),
-                p == null ? "-" : p.mode().toString().toLowerCase(), p == null ? 0 : p.onlineVcpus(), rt.vcpus,
-                online, pins, steal, agent, link == null ? 0 : link.lastContactMillis(), rt.lastError);
+        return out;
     }
 
-    private static String stateText(AgentState s) {
-        return switch (s) {
-            case NO_AGENT -> "no agent";
-            case CONNECTING -> "connecting";
-            case CONNECTED -> "connected";
-            case INCOMPATIBLE -> "incompatible";
-        };
-    }
-
-    private void reconcileSafely() {
-        reconcilePending.set(false);
-        try {
-            reconcile();
-        } catch (RuntimeException e) {
-            LOG.error("reconcile failed: {}", e.toString(), e);
-        }
-    }
-
-    /** One round: observe, plan, step, act. Reconcile thread only. */
-    private void reconcile() {
-        List<VmSpec> specs = new ArrayList<>();
-        for (VmRuntime rt : vms.values()) {
-            try {
-                int threads = backend.vcpuThreads(rt.config.name()).size();
-                if (threads != rt.vcpus) {
-                    rt.forgetApplied();
-                }
-                rt.vcpus = threads;
-            } catch (BackendException e) {
-                rt.vcpus = 0;
-                rt.plan = null;
-                rt.forgetApplied();
-                rt.lastError = e.getMessage();
-                continue;
-            }
-            int max = rt.config.maxVcpus() > 0 ? Math.min(rt.config.maxVcpus(), rt.vcpus) : rt.vcpus;
-            specs.add(new VmSpec(rt.config.name(), rt.config.weight(), max, Math.min(rt.config.minVcpus(), max)));
-        }
-        if (specs.isEmpty()) {
+    private void roundSafely() {
+        roundPending.set(false);
+        if (closing.get()) {
             return;
         }
-        Plan plan;
+        lastRoundStartMs = System.currentTimeMillis();
         try {
-            plan = Planner.plan(topology, reserved, specs, currentAssignment());
+            round();
+        } catch (RuntimeException e) {
+            LOG.error("reconcile round failed: {}", e.toString(), e);
+        }
+    }
+
+    private void round() {
+        observeAll();
+        List<VmSteps> steps = new ArrayList<>();
+        synchronized (lock) {
+            replanLocked();
+            if (lastPlan == null) {
+                return;
+            }
+            for (VmPlan vp : lastPlan.vms()) {
+                VmState s = vms.get(vp.name());
+                GuestView guest = GuestViews.of(s.link);
+                Observed o = new Observed(s.vcpus(), guest, s.appliedPins, s.appliedEmulator, s.balloonPending,
+                        s.refusal);
+                VmSteps st = ReconcileSteps.forVm(vp, o, lastPlan.emulatorCpus());
+                s.wanted = st.wanted();
+                // A lease guards a guest that is asked to keep fewer CPUs online than it has.
+                s.wantedLeased = guest != null
+                        && !st.wanted().containsAll(guest.present().intersection(CpuSet.range(0, s.vcpus() - 1)));
+                steps.add(st);
+            }
+        }
+        Reconciler.Result result = reconciler.pin(steps);
+        if (result.brokeCycle()) {
+            LOG.warn("pins of two VMs blocked each other; applied them in order");
+        }
+        synchronized (lock) {
+            for (VmOutcome out : result.outcomes()) {
+                VmState s = vms.get(out.vm());
+                for (Action a : out.done()) {
+                    if (a instanceof Action.PinVcpu p) {
+                        s.recordPin(p.vcpu(), p.cpus());
+                    } else if (a instanceof Action.PinEmulator e) {
+                        s.appliedEmulator = e.cpus();
+                    }
+                }
+                s.lastError = out.error();
+                if (!out.succeeded()) {
+                    LOG.warn("VM {}: {} failed: {} (retried next round)", out.vm(), out.failed(), out.error());
+                }
+            }
+        }
+        applyWeights();
+        for (VmSteps st : steps) {
+            if (st.balloon() != null) {
+                balloon(st.balloon());
+            }
+        }
+    }
+
+    /** Observes every VM in parallel; waits at most {@link #observeTimeout} for each. */
+    private void observeAll() {
+        Map<String, Future<VmProcess>> running = new LinkedHashMap<>();
+        synchronized (lock) {
+            for (VmState s : vms.values()) {
+                if (!s.observing) {
+                    s.observing = true;
+                    String name = s.config.name();
+                    running.put(name, observers.submit(() -> {
+                        try {
+                            return backend.observe(name);
+                        } finally {
+                            synchronized (lock) {
+                                vms.get(name).observing = false;
+                            }
+                        }
+                    }));
+                }
+            }
+        }
+        long deadline = System.nanoTime() + observeTimeout.toNanos();
+        for (Map.Entry<String, Future<VmProcess>> e : running.entrySet()) {
+            VmProcess p = null;
+            String error = null;
+            try {
+                p = e.getValue().get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
+            } catch (TimeoutException ex) {
+                error = "VM " + e.getKey() + ": no answer from the " + backend.name() + " backend within "
+                        + observeTimeout.toMillis() + " ms";
+            } catch (ExecutionException ex) {
+                error = ex.getCause().getMessage();
+            } catch (InterruptedException ex) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+            synchronized (lock) {
+                record(vms.get(e.getKey()), p, error);
+            }
+        }
+    }
+
+    private void record(VmState s, VmProcess p, String error) {
+        if (p != null) {
+            if (!p.sameProcess(s.process)) {
+                if (s.process != null) {
+                    LOG.info("VM {}: QEMU process {} replaced by {}: re-pinning", s.config.name(), s.process.pid(), p.pid());
+                }
+                s.newProcess(p);
+            } else {
+                s.process = p;
+            }
+            s.observeError = p.degraded() ? "degraded: " + String.join("; ", p.problems()) : null;
+            return;
+        }
+        if (s.process != null && !backend.stillRunning(s.process)) {
+            LOG.warn("VM {}: QEMU process {} is gone; its share is released until it is back", s.config.name(),
+                    s.process.pid());
+            s.newProcess(null);
+        }
+        if (!error.equals(s.observeError)) {
+            LOG.warn("{}{}", error, s.process != null ? " (keeping its last pins)" : "");
+        }
+        s.observeError = error;
+    }
+
+    /** Plans with the latest observations; the planner is pure and fast, so this is fine under the lock. */
+    private void replanLocked() {
+        List<VmSpec> specs = new ArrayList<>();
+        Map<String, List<CpuSet>> current = new HashMap<>();
+        for (VmState s : vms.values()) {
+            if (s.vcpus() == 0) {
+                s.plan = null;
+                continue;
+            }
+            int max = s.config.maxVcpus() > 0 ? Math.min(s.config.maxVcpus(), s.vcpus()) : s.vcpus();
+            specs.add(new VmSpec(s.config.name(), s.config.weight(), max, Math.min(s.config.minVcpus(), max)));
+            if (s.plan != null) {
+                current.put(s.config.name(), s.plan.vcpuPins());
+            }
+        }
+        if (specs.isEmpty()) {
+            lastPlan = null;
+            return;
+        }
+        try {
+            lastPlan = Planner.plan(topology, reserved, specs, new Assignment(current));
         } catch (IllegalArgumentException e) {
             LOG.error("cannot plan: {}", e.getMessage());
             return;
         }
-        Map<String, List<Action>> steps = new LinkedHashMap<>();
-        for (VmPlan vp : plan.vms()) {
-            VmRuntime rt = vms.get(vp.name());
-            rt.plan = vp;
-            Observed o = new Observed(rt.vcpus, guestOnlineCount(rt), rt.appliedPins, rt.appliedEmulator);
-            List<Action> s = ReconcileSteps.forVm(vp, o, plan.emulatorCpus());
-            if (!s.isEmpty()) {
-                steps.put(vp.name(), s);
+        for (VmPlan vp : lastPlan.vms()) {
+            vms.get(vp.name()).plan = vp;
+        }
+        if (!lastPlan.equals(loggedPlan)) {
+            LOG.info("plan: {}", summary(lastPlan));
+            loggedPlan = lastPlan;
+        }
+    }
+
+    /** The Actuator of {@link Reconciler}: pins through the backend on the observed process. */
+    private void pin(Action action) throws Exception {
+        VmProcess p;
+        synchronized (lock) {
+            p = vms.get(action.vm()).process;
+        }
+        if (p == null) {
+            throw new BackendException("VM " + action.vm() + ": no QEMU process");
+        }
+        if (action instanceof Action.PinVcpu pv) {
+            VcpuThread t = p.vcpu(pv.vcpu());
+            if (t != null) { // an unaccepted thread is never pinned (the VM shows as degraded)
+                backend.pinVcpu(pv.vm(), p, t, pv.cpus());
             }
+        } else if (action instanceof Action.PinEmulator pe) {
+            backend.pinEmulator(pe.vm(), p, pe.cpus());
         }
-        if (!plan.equals(lastPlan)) {
-            LOG.info("plan: {}", summary(plan));
-            lastPlan = plan;
-        }
-        for (VmOutcome out : reconciler.apply(steps)) {
-            VmRuntime rt = vms.get(out.vm());
-            for (Action a : out.done()) {
-                if (a instanceof Action.PinVcpu p) {
-                    rt.recordPin(p.vcpu(), p.cpus());
-                } else if (a instanceof Action.PinEmulator e) {
-                    rt.appliedEmulator = e.cpus();
+    }
+
+    /** The threads pinned to the shared pool go into the VM's cgroup, weighted by the VM's pool share. */
+    private void applyWeights() {
+        record Work(String vm, double share, List<Integer> tids, int pid) {}
+        List<Work> work = new ArrayList<>();
+        synchronized (lock) {
+            for (VmState s : vms.values()) {
+                if (s.plan == null || s.process == null) {
+                    continue;
+                }
+                CpuSet pool = io.vcpubal.host.reconcile.OnlineSets.sharedPin(s.plan);
+                List<Integer> tids = new ArrayList<>();
+                for (VcpuThread t : s.process.vcpus()) {
+                    CpuSet pin = t.cpuIndex() < s.appliedPins.size() ? s.appliedPins.get(t.cpuIndex()) : null;
+                    if (!pool.isEmpty() && pin != null && pin.isSubsetOf(pool)) {
+                        tids.add(t.threadId());
+                    }
+                }
+                if (!tids.isEmpty() || s.weighted) {
+                    work.add(new Work(s.config.name(), s.plan.balancedShare(), tids, s.process.pid()));
+                    s.weighted = !tids.isEmpty();
                 }
             }
-            rt.lastError = out.error();
-            if (!out.succeeded()) {
-                LOG.warn("VM {}: {} failed: {} (retried next round)", out.vm(), out.failed(), out.error());
+        }
+        for (Work w : work) {
+            try {
+                if (w.tids().isEmpty()) {
+                    weights.release(w.vm());
+                } else {
+                    weights.apply(w.vm(), w.share(), w.tids(), w.pid());
+                }
+            } catch (Exception e) {
+                synchronized (lock) {
+                    VmState s = vms.get(w.vm());
+                    s.lastError = (s.lastError == null ? "" : s.lastError + "; ") + "cpu weight: " + e.getMessage();
+                }
             }
         }
     }
 
-    private Assignment currentAssignment() {
-        Map<String, List<CpuSet>> pins = new HashMap<>();
-        for (VmRuntime rt : vms.values()) {
-            if (rt.plan != null) {
-                pins.put(rt.config.name(), rt.plan.vcpuPins());
+    /** Sends one balloon; its answer (or failure) is recorded on the event loop and triggers a round. */
+    private void balloon(Action.Balloon b) {
+        VmState s;
+        CpuSet onlineBefore;
+        synchronized (lock) {
+            s = vms.get(b.vm());
+            GuestView g = GuestViews.of(s.link);
+            if (g == null || s.balloonPending) {
+                return;
+            }
+            onlineBefore = g.online();
+            s.balloonPending = true;
+        }
+        int lease = b.leased() ? config.leaseMs() : 0;
+        s.link.setOnlineCpus(b.online().toString(), lease, COMMAND_TIMEOUT).whenComplete((r, e) -> {
+            synchronized (lock) {
+                s.balloonPending = false;
+                if (e == null && r.getErrorsCount() == 0) {
+                    s.refusal = null;
+                    s.balloonError = null;
+                    LOG.info("VM {}: guest online {} ({} us in the guest)", b.vm(), r.getOnlineCpus(), r.getElapsedUs());
+                } else {
+                    String why = e == null ? "guest could not switch CPUs: " + r.getErrorsList()
+                            + (r.getRolledBack() ? " (rolled back to " + r.getOnlineCpus() + ")" : "")
+                            : cause(e).getMessage();
+                    boolean refused = e == null || (cause(e) instanceof GuestCommandException g
+                            && g.code() == Error.Code.REFUSED);
+                    if (refused) {
+                        // Do not ask again until the request or the guest changes; its vCPUs stay confined.
+                        s.refusal = new Observed.Refusal(b.online(), onlineBefore);
+                    }
+                    s.balloonError = "balloon to " + b.online() + ": " + why;
+                    LOG.warn("VM {}: {}", b.vm(), s.balloonError);
+                }
+            }
+            requestReconcile();
+        });
+    }
+
+    private static Throwable cause(Throwable e) {
+        return (e instanceof ExecutionException || e instanceof java.util.concurrent.CompletionException)
+                && e.getCause() != null ? e.getCause() : e;
+    }
+
+    /** Every second: a QEMU that exited or was replaced, or a VM not yet observed, gets a round at once. */
+    private void checkLiveness() {
+        boolean due = false;
+        synchronized (lock) {
+            for (VmState s : vms.values()) {
+                if (s.process == null || !backend.stillRunning(s.process)) {
+                    due = true;
+                }
             }
         }
-        return new Assignment(pins);
+        if (due) {
+            requestReconcile();
+        }
+    }
+
+    private void renewLeases() {
+        List<VmState> leased = new ArrayList<>();
+        synchronized (lock) {
+            for (VmState s : vms.values()) {
+                if (s.link != null && s.link.state() == AgentState.CONNECTED && s.wantedLeased) {
+                    leased.add(s);
+                }
+            }
+        }
+        for (VmState s : leased) {
+            s.link.renewLease(config.leaseMs(), COMMAND_TIMEOUT).whenComplete((r, e) -> {
+                if (e == null) {
+                    return;
+                }
+                Throwable c = cause(e);
+                if (c instanceof GuestCommandException g && g.code() == Error.Code.REFUSED) {
+                    // The guest holds no lease (it restarted, or the lease ran out): balloon it again.
+                    requestReconcile();
+                } else {
+                    LOG.warn("VM {}: lease renewal failed: {}", s.config.name(), c.getMessage());
+                }
+            });
+        }
     }
 
     private static String summary(Plan plan) {
@@ -273,120 +525,71 @@ public final class HostDaemon implements AutoCloseable {
         return b.append("emulator ").append(plan.emulatorCpus()).toString();
     }
 
-    private static OptionalInt guestOnlineCount(VmRuntime rt) {
-        return guestOnlineText(rt).flatMap(CpuSet::tryParse).map(s -> OptionalInt.of(s.size())).orElse(OptionalInt.empty());
-    }
-
-    private static Optional<String> guestOnlineText(VmRuntime rt) {
-        GuestLink link = rt.link;
-        if (link == null || link.state() != AgentState.CONNECTED) {
-            return Optional.empty();
-        }
-        return link.latestFacts().map(f -> f.getOnlineCpus())
-                .or(() -> link.guestInfo().map(g -> g.getOnlineCpus()));
-    }
-
-    /** The Actuator: backend pins on this (reconcile) thread's behalf, balloons through the guest link. */
-    private void execute(Action action) throws Exception {
-        VmRuntime rt = vms.get(action.vm());
-        if (action instanceof Action.PinVcpu p) {
-            synchronized (backend) {
-                backend.pinVcpu(p.vm(), p.vcpu(), p.cpus());
-            }
-        } else if (action instanceof Action.PinEmulator e) {
-            synchronized (backend) {
-                backend.pinEmulator(e.vm(), e.cpus());
-            }
-        } else if (action instanceof Action.Balloon b) {
-            int lease = b.online() < rt.vcpus ? config.leaseMs() : 0;
-            SetOnlineVcpusResult r = await(rt.link.setOnlineCount(b.online(), lease, COMMAND_TIMEOUT));
-            if (r.getErrorsCount() > 0) {
-                throw new Exception("VM " + b.vm() + ": guest could not switch CPUs: " + r.getErrorsList()
-                        + (r.getRolledBack() ? " (rolled back to " + r.getOnlineCpus() + ")" : ""));
-            }
-            LOG.info("VM {}: guest online {} ({} us in the guest)", b.vm(), r.getOnlineCpus(), r.getElapsedUs());
-        }
-    }
-
-    private void renewLeases() {
-        for (VmRuntime rt : vms.values()) {
-            if (rt.link == null || rt.link.state() != AgentState.CONNECTED || rt.plan == null
-                    || rt.plan.onlineVcpus() >= rt.vcpus) {
-                continue;
-            }
-            rt.link.renewLease(config.leaseMs(), COMMAND_TIMEOUT).whenComplete((r, e) -> {
-                if (e != null) {
-                    Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
-                    if (cause instanceof GuestCommandException g && g.code() == Error.Code.REFUSED) {
-                        // The guest holds no lease (it restarted, or the lease ran out): balloon it again.
-                        requestReconcile();
-                    } else {
-                        LOG.warn("VM {}: lease renewal failed: {}", rt.config.name(), cause.getMessage());
-                    }
-                }
-            });
-        }
-    }
-
-    private <T> T onReconcileThread(Callable<T> task) throws Exception {
-        try {
-            return reconcileThread.submit(task).get(60, TimeUnit.SECONDS);
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof Exception ex) {
-                throw ex;
-            }
-            throw e;
-        }
-    }
-
-    private static <T> T await(java.util.concurrent.CompletableFuture<T> f) throws Exception {
-        try {
-            return f.get(COMMAND_TIMEOUT.toMillis() + 1000, TimeUnit.MILLISECONDS);
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof Exception ex ? ex : e;
-        } catch (TimeoutException e) {
-            throw new Exception("no answer from the guest", e);
-        }
-    }
-
     /**
-     * Graceful stop: every guest back to all vCPUs and every vCPU free to run anywhere, so stopping the
-     * daemon leaves VMs as they were before it. (A killed daemon relies on the guests' leases instead.)
+     * Graceful stop: no round runs once it starts; every guest gets all its vCPUs back (all guests at once,
+     * within {@link #RESTORE_DEADLINE} together); every thread vcpubal pinned gets its original affinity back;
+     * the cgroups go. A daemon killed with SIGKILL cannot do this: the guests' leases bring their vCPUs back,
+     * and pins and cgroups stay until the next start, which takes them over (stale cgroups are removed at
+     * start-up and the threads re-pinned by the new plan).
      */
     @Override
     public void close() {
-        try {
-            onReconcileThread(() -> {
-                for (VmRuntime rt : vms.values()) {
-                    if (rt.link != null && rt.link.state() == AgentState.CONNECTED && rt.vcpus > 0) {
-                        try {
-                            await(rt.link.setOnlineCount(rt.vcpus, 0, Duration.ofSeconds(5)));
-                        } catch (Exception e) {
-                            LOG.warn("VM {}: could not restore vCPUs: {}", rt.config.name(), e.getMessage());
-                        }
-                    }
-                    for (int v = 0; v < rt.vcpus; v++) {
-                        try {
-                            backend.pinVcpu(rt.config.name(), v, topology.cpus());
-                        } catch (BackendException e) {
-                            break;
-                        }
-                    }
-                }
-                return null;
-            });
-        } catch (Exception e) {
-            LOG.warn("restoring VMs on stop failed: {}", e.toString());
+        if (!closing.compareAndSet(false, true)) {
+            return;
         }
-        for (VmRuntime rt : vms.values()) {
-            if (rt.link != null) {
-                rt.link.close();
+        reconcileThread.shutdown();
+        renewThread.shutdownNow();
+        try {
+            if (!reconcileThread.awaitTermination(observeTimeout.toMillis() + 5000, TimeUnit.MILLISECONDS)) {
+                LOG.warn("a reconcile round did not finish in time; restoring anyway");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        List<CompletableFuture<?>> restores = new ArrayList<>();
+        Map<String, VmState> all;
+        synchronized (lock) {
+            all = new LinkedHashMap<>(vms);
+        }
+        for (VmState s : all.values()) {
+            GuestView g = GuestViews.of(s.link);
+            if (g != null && s.vcpus() > 0) {
+                CpuSet every = g.present().intersection(CpuSet.range(0, s.vcpus() - 1));
+                restores.add(s.link.setOnlineCpus(every.toString(), 0, RESTORE_DEADLINE).exceptionally(e -> {
+                    LOG.warn("VM {}: could not restore vCPUs: {}", s.config.name(), cause(e).getMessage());
+                    return null;
+                }));
             }
         }
-        reconcileThread.shutdownNow();
-        renewThread.shutdownNow();
-        guestCommands.shutdownNow();
+        try {
+            CompletableFuture.allOf(restores.toArray(CompletableFuture[]::new))
+                    .get(RESTORE_DEADLINE.toMillis() + 500, TimeUnit.MILLISECONDS);
+        } catch (Exception e) {
+            LOG.warn("not every guest answered the restore within {} ms", RESTORE_DEADLINE.toMillis());
+        }
+        for (String vm : all.keySet()) {
+            backend.release(vm);
+        }
+        weights.close();
+        for (VmState s : all.values()) {
+            if (s.link != null) {
+                s.link.close();
+            }
+        }
+        observers.shutdownNow();
         backend.close();
         loop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+    }
+
+    private static ScheduledExecutorService singleThread(String name) {
+        return Executors.newSingleThreadScheduledExecutor(daemonThreads(name));
+    }
+
+    private static java.util.concurrent.ThreadFactory daemonThreads(String name) {
+        return r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        };
     }
 }

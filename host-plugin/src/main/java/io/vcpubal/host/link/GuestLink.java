@@ -2,6 +2,7 @@ package io.vcpubal.host.link;
 
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
 import io.vcpubal.protocol.ProtocolInitializer;
 import io.vcpubal.protocol.ProtocolVersion;
 import io.vcpubal.protocol.codec.FrameCounters;
@@ -50,6 +51,12 @@ public final class GuestLink implements AutoCloseable {
     private static final long MAX_QUIET_MS = 5L * io.vcpubal.protocol.Bounds.MAX_PERIOD_MS;
     /** A guest may send at most this many envelopes per second; the rest are dropped. */
     static final int MAX_ENVELOPES_PER_SECOND = 50;
+    /** Guest Hellos that count (and may trigger a round) at most this often; more are dropped. */
+    static final long MIN_HELLO_SPACING_NANOS = TimeUnit.SECONDS.toNanos(1);
+    /** Facts kept at most this often: the shortest report period the proto allows. */
+    static final long MIN_FACTS_SPACING_NANOS = TimeUnit.MILLISECONDS.toNanos(io.vcpubal.protocol.Bounds.MIN_PERIOD_MS);
+    /** Bytes queued towards a guest that does not read, before further writes are refused. */
+    static final int MAX_QUEUED_WRITE_BYTES = 64 * 1024;
 
     private final String vm;
     private final EventLoopGroup loop;
@@ -65,12 +72,17 @@ public final class GuestLink implements AutoCloseable {
     private volatile AgentState state = AgentState.NO_AGENT;
     private volatile GuestInfo guestInfo;
     private volatile GuestFacts facts;
+    /** The guest's online set as last heard: from facts or from a command's answer, whichever came last. */
+    private volatile String onlineCpus;
+    private long lastHelloNanos;
+    private long lastFactsNanos;
     private volatile long lastContactMillis;
     private volatile Error lastGuestError;
     private volatile long lastMessageNanos;
     private long windowStartNanos;
     private int windowCount;
     private final AtomicLong droppedMessages = new AtomicLong();
+    private final AtomicLong droppedWrites = new AtomicLong();
 
     private record Pending(CompletableFuture<SetOnlineVcpusResult> future, ScheduledFuture<?> timeout) {}
 
@@ -103,6 +115,11 @@ public final class GuestLink implements AutoCloseable {
 
     public Optional<GuestFacts> latestFacts() {
         return Optional.ofNullable(facts);
+    }
+
+    /** The guest's online CPUs as it last said (facts, a command's answer or its Hello); empty before a Hello. */
+    public Optional<String> onlineCpus() {
+        return Optional.ofNullable(onlineCpus);
     }
 
     /** Wall-clock millis of the last message from the guest; 0 = never. */
@@ -156,7 +173,12 @@ public final class GuestLink implements AutoCloseable {
         ScheduledFuture<?> t = loop.schedule(() -> fail(id, "VM " + vm + ": no answer to request " + id + " within "
                 + timeout.toMillis() + " ms"), timeout.toMillis(), TimeUnit.MILLISECONDS);
         pending.put(id, new Pending(f, t));
-        write(ch, Envelope.newBuilder().setCommand(command.setRequestId(id)));
+        write(ch, Envelope.newBuilder().setCommand(command.setRequestId(id))).addListener(w -> {
+            if (!w.isSuccess()) {
+                t.cancel(false);
+                fail(id, "VM " + vm + ": cannot send request " + id + ": " + w.cause().getMessage());
+            }
+        });
         return f;
     }
 
@@ -167,8 +189,10 @@ public final class GuestLink implements AutoCloseable {
 
     void connected(Channel ch) {
         channel = ch;
+        ch.config().setWriteBufferWaterMark(new WriteBufferWaterMark(MAX_QUEUED_WRITE_BYTES / 2, MAX_QUEUED_WRITE_BYTES));
         windowStartNanos = System.nanoTime();
         windowCount = 0;
+        forgetGuest();
         if (state != AgentState.INCOMPATIBLE) {
             setState(AgentState.CONNECTING);
         }
@@ -180,6 +204,7 @@ public final class GuestLink implements AutoCloseable {
         if (channel == ch) {
             channel = null;
             failAll("VM " + vm + ": link to the agent closed");
+            forgetGuest();
             if (state != AgentState.INCOMPATIBLE) {
                 setState(AgentState.NO_AGENT);
             }
@@ -197,11 +222,18 @@ public final class GuestLink implements AutoCloseable {
             case HELLO -> hello(ch, msg);
             case FACTS -> {
                 Optional<String> problem = GuestMessageCheck.problemWith(msg.getFacts());
+                long now = System.nanoTime();
                 if (problem.isPresent()) {
                     droppedMessages.incrementAndGet();
-                    LOG.warn("VM {}: dropped facts: {}", vm, problem.get());
+                    LOG.debug("VM {}: dropped facts: {}", vm, problem.get());
                 } else if (state == AgentState.CONNECTED) {
+                    if (facts != null && now - lastFactsNanos < MIN_FACTS_SPACING_NANOS) {
+                        droppedMessages.incrementAndGet();
+                        return;
+                    }
+                    lastFactsNanos = now;
                     facts = msg.getFacts();
+                    updateOnline(facts.getOnlineCpus());
                 } else {
                     // Facts from an agent we have not greeted (it restarted): greet it again.
                     sendHello(ch);
@@ -211,6 +243,9 @@ public final class GuestLink implements AutoCloseable {
                 Pending p = pending.remove(msg.getResult().getRequestId());
                 if (p != null) {
                     p.timeout.cancel(false);
+                    if (!msg.getResult().getOnlineVcpus().getOnlineCpus().isEmpty()) {
+                        updateOnline(msg.getResult().getOnlineVcpus().getOnlineCpus());
+                    }
                     p.future.complete(msg.getResult().getOnlineVcpus());
                 }
             }
@@ -221,12 +256,13 @@ public final class GuestLink implements AutoCloseable {
                     p.timeout.cancel(false);
                     p.future.completeExceptionally(new GuestCommandException(e.getCode(),
                             "VM " + vm + ": " + e.getCode() + ": " + e.getMessage()));
+                } else if (e.getCode() == Error.Code.HELLO_REQUIRED) {
+                    // The agent restarted behind the same socket and lost our Hello: greet it again.
+                    setState(AgentState.CONNECTING);
+                    sendHello(ch);
                 } else {
                     lastGuestError = e;
-                    LOG.warn("VM {}: agent reports {}: {}", vm, e.getCode(), e.getMessage());
-                    if (e.getMessage().contains("send Hello before commands")) {
-                        sendHello(ch);
-                    }
+                    LOG.debug("VM {}: agent reports {}: {}", vm, e.getCode(), e.getMessage());
                 }
             }
             default -> { }
@@ -251,7 +287,16 @@ public final class GuestLink implements AutoCloseable {
             LOG.warn("VM {}: ignored guest Hello: {}", vm, problem.get());
             return;
         }
+        long now = System.nanoTime();
+        if (guestInfo != null && now - lastHelloNanos < MIN_HELLO_SPACING_NANOS) {
+            droppedMessages.incrementAndGet(); // a guest re-greeting in a loop must not drive the host
+            return;
+        }
+        lastHelloNanos = now;
+        // A new Hello is a new agent: what the previous one reported no longer holds.
+        facts = null;
         guestInfo = msg.getHello().getGuest();
+        onlineCpus = guestInfo.getOnlineCpus();
         setState(AgentState.CONNECTED);
         onChange.accept(this);
     }
@@ -284,7 +329,31 @@ public final class GuestLink implements AutoCloseable {
     }
 
     private io.netty.channel.ChannelFuture write(Channel ch, Envelope.Builder e) {
+        if (!ch.isWritable()) {
+            // The guest does not read: queue nothing more for it (commands then time out, only for this VM).
+            droppedWrites.incrementAndGet();
+            return ch.newFailedFuture(new java.io.IOException("VM " + vm + ": guest is not reading its port"));
+        }
         return ch.writeAndFlush(e.setSeq(seq.incrementAndGet()).build());
+    }
+
+    private void updateOnline(String cpus) {
+        String before = onlineCpus;
+        onlineCpus = cpus;
+        if (before != null && !before.equals(cpus) && state == AgentState.CONNECTED) {
+            onChange.accept(this); // the guest's CPUs changed: the host re-asserts its set if they differ
+        }
+    }
+
+    private void forgetGuest() {
+        facts = null;
+        guestInfo = null;
+        onlineCpus = null;
+    }
+
+    /** Writes refused because the guest did not read. */
+    public long droppedWrites() {
+        return droppedWrites.get();
     }
 
     private boolean withinRate() {

@@ -6,8 +6,8 @@ import io.vcpubal.protocol.CpuSet;
 public sealed interface Action {
     String vm();
 
-    /** Ask the guest to keep {@code online} vCPUs online (highest-numbered go first). */
-    record Balloon(String vm, int online) implements Action {
+    /** Ask the guest to keep exactly {@code online} online (a set, never a count: the host decides which). */
+    record Balloon(String vm, CpuSet online, boolean leased) implements Action {
         @Override
         public String toString() {
             return vm + ": balloon to " + online;

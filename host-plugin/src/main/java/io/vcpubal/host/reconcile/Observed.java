@@ -2,23 +2,28 @@ package io.vcpubal.host.reconcile;
 
 import io.vcpubal.protocol.CpuSet;
 import java.util.List;
-import java.util.OptionalInt;
 
 /**
  * What the host knows of one VM before reconciling.
  *
- * @param vcpus vCPUs QEMU has (online or not)
- * @param guestOnline online vCPUs as the agent reports them; empty when no agent is connected
- * @param appliedPins the pin last applied to each vCPU (index = vCPU), shorter or empty when unknown
+ * @param vcpus          vCPU threads QEMU has (online or not), indices 0..vcpus-1
+ * @param guest          the connected agent's view; null when no agent is connected
+ * @param appliedPins    the pin last applied to each vCPU (index = vCPU), shorter or with nulls when unknown
  * @param appliedEmulator the emulator pin last applied, null when none
+ * @param balloonPending a balloon command is on its way: send no other until it is answered
+ * @param refusal        the last balloon the guest refused, null when none
  */
-public record Observed(int vcpus, OptionalInt guestOnline, List<CpuSet> appliedPins, CpuSet appliedEmulator) {
+public record Observed(int vcpus, GuestView guest, List<CpuSet> appliedPins, CpuSet appliedEmulator,
+                       boolean balloonPending, Refusal refusal) {
+    /** The guest refused to go to {@code wanted} while it had {@code online}: do not ask again until either changes. */
+    public record Refusal(CpuSet wanted, CpuSet online) {}
+
     public Observed {
-        appliedPins = List.copyOf(appliedPins);
+        appliedPins = java.util.Collections.unmodifiableList(new java.util.ArrayList<>(appliedPins));
     }
 
-    public static Observed fresh(int vcpus, OptionalInt guestOnline) {
-        return new Observed(vcpus, guestOnline, List.of(), null);
+    public static Observed fresh(int vcpus, GuestView guest) {
+        return new Observed(vcpus, guest, List.of(), null, false, null);
     }
 
     CpuSet appliedPin(int vcpu) {

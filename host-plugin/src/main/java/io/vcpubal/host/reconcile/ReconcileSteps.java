@@ -6,43 +6,52 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Pure: the ordered actions that take one VM from what is observed to what the plan wants.
+ * Pure: what one VM needs this round, from its plan and what is observed ({@link OnlineSets} says which vCPUs
+ * and where each goes).
  *
  * <ol>
- *   <li>Shrinking: balloon the guest first, then re-pin, so no vCPU that is still online is squeezed onto a
- *       pCPU another VM is about to get.</li>
- *   <li>Growing: pin first, then online, so a vCPU comes online already on its own pCPU.</li>
- *   <li>vCPUs past the plan's online count (offline ones, or all of them when no agent can balloon) are
- *       pinned to the VM's whole set: the VM's share is then enforced by pinning alone.</li>
+ *   <li>Pins never depend on what the guest does: each vCPU's pin follows from the wanted online set, and
+ *       every vCPU without a slot is confined to the VM's own pCPUs. So pinning comes first and the balloon
+ *       last, in every direction: a shrinking VM's still-online vCPUs stack on its own smaller set (hurting
+ *       only it) until the guest takes them offline; a growing VM's vCPUs come online already pinned.</li>
  *   <li>Only pins that differ from the last applied ones are written.</li>
+ *   <li>A balloon is asked for when the guest's reported online set differs from the wanted one — also when it
+ *       drifted back on its own (a udev rule onlining CPUs): it is re-asserted every round — except while one
+ *       is in flight, or when the guest refused exactly this request from exactly this state before.</li>
  * </ol>
+ * Across VMs, {@link Reconciler} orders the pins so no two VMs' dedicated pCPUs ever overlap.
  */
 public final class ReconcileSteps {
     private ReconcileSteps() {}
 
-    public static List<Action> forVm(VmPlan plan, Observed observed, CpuSet emulatorCpus) {
+    public static VmSteps forVm(VmPlan plan, Observed observed, CpuSet emulatorCpus) {
         String vm = plan.name();
-        int target = Math.min(plan.onlineVcpus(), observed.vcpus());
+        int vcpus = observed.vcpus();
+        CpuSet wanted = OnlineSets.wanted(Math.min(plan.onlineVcpus(), vcpus), vcpus, observed.guest());
+        List<CpuSet> pinByVcpu = OnlineSets.pins(plan, vcpus, wanted);
         List<Action> pins = new ArrayList<>();
-        for (int vcpu = 0; vcpu < observed.vcpus(); vcpu++) {
-            CpuSet wanted = vcpu < target ? plan.vcpuPins().get(vcpu) : plan.cpus();
-            if (!wanted.equals(observed.appliedPin(vcpu))) {
-                pins.add(new Action.PinVcpu(vm, vcpu, wanted));
+        for (int vcpu = 0; vcpu < vcpus; vcpu++) {
+            if (!pinByVcpu.get(vcpu).equals(observed.appliedPin(vcpu))) {
+                pins.add(new Action.PinVcpu(vm, vcpu, pinByVcpu.get(vcpu)));
             }
         }
-        if (!emulatorCpus.isEmpty() && !emulatorCpus.equals(observed.appliedEmulator())) {
+        if (!emulatorCpus.isEmpty() && vcpus > 0 && !emulatorCpus.equals(observed.appliedEmulator())) {
             pins.add(new Action.PinEmulator(vm, emulatorCpus));
         }
-        List<Action> steps = new ArrayList<>();
-        if (observed.guestOnline().isEmpty() || observed.guestOnline().getAsInt() == target) {
-            steps.addAll(pins);
-        } else if (target < observed.guestOnline().getAsInt()) {
-            steps.add(new Action.Balloon(vm, target));
-            steps.addAll(pins);
-        } else {
-            steps.addAll(pins);
-            steps.add(new Action.Balloon(vm, target));
+        return new VmSteps(vm, pins, balloon(vm, observed, wanted), wanted, observed.appliedPins(),
+                OnlineSets.sharedPin(plan));
+    }
+
+    private static Action.Balloon balloon(String vm, Observed o, CpuSet wanted) {
+        GuestView g = o.guest();
+        if (g == null || o.balloonPending() || g.online().equals(wanted)) {
+            return null;
         }
-        return steps;
+        if (o.refusal() != null && o.refusal().wanted().equals(wanted) && o.refusal().online().equals(g.online())) {
+            return null;
+        }
+        CpuSet all = o.vcpus() == 0 ? CpuSet.empty() : CpuSet.range(0, o.vcpus() - 1);
+        boolean shrunk = !wanted.containsAll(g.present().intersection(all));
+        return new Action.Balloon(vm, wanted, shrunk);
     }
 }

@@ -37,12 +37,15 @@ class HostConfigTest {
             "colour = blue                               | unknown key 'colour'",
             "lease-ms = soon                             | lease-ms 'soon' is not a whole number",
             "lease-ms = 10                               | lease-ms must be 1000..3600000",
-            "vm = name=a,weight=0,qmp=/q                 | weight must be 1..65535",
-            "vm = name=a,qmp=/q                          | lacks weight=",
+            "vm = name=a,weight=0,qmp=/q                 | weight='0' must be a whole number from 1 to 65535",
+            "vm = name=a,qmp=/q                          | missing weight=",
+            "vm = name=a,weight=1                        | missing qmp=",
+            "vm = name=a,weight=1,qmp=/q,agent=          | agent is empty",
+            "backend = xen                               | backend must be one of [qmp], got 'xen'",
             "vm = name=a,weight=1,qmp=/q,colour=red      | unknown key 'colour'",
-            "vm = name=a,weight=1,qmp=/q,weight=2        | key 'weight' given twice",
-            "vm = name=../x,weight=1,qmp=/q              | VM name '../x' must be",
-            "vm = name=a,weight=1,qmp=/q,min-vcpus=4,max-vcpus=2 | need 0 <= min-vcpus <= max-vcpus"})
+            "vm = name=a,weight=1,qmp=/q,weight=2        | key 'weight' is given twice",
+            "vm = name=../x,weight=1,qmp=/q              | name '../x' must be",
+            "vm = name=a,weight=1,qmp=/q,min-vcpus=4,max-vcpus=2 | min-vcpus='4' must be a whole number from 0 to 2"})
     void badInputGetsAClearError(String line, String expected) {
         var e = assertThrows(IllegalArgumentException.class, () -> HostConfig.parse(List.of(line), "host.conf"));
         assertTrue(e.getMessage().contains(expected), e.getMessage());

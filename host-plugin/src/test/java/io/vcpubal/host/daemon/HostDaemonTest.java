@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 
 import com.google.gson.JsonObject;
 import io.vcpubal.host.backend.LinuxAffinity;
+import io.vcpubal.host.cgroup.VmCgroups;
 import io.vcpubal.host.backend.qmp.PausedQemuAccess;
 import io.vcpubal.host.backend.qmp.QmpBackend;
 import io.vcpubal.host.config.HostConfig;
@@ -32,10 +33,12 @@ class HostDaemonTest {
         HostTopology host = HostTopology.uniform(1, 2, 1);
         Files.createDirectories(dir.resolve("a"));
         Files.createDirectories(dir.resolve("b"));
+        VmCgroups cgroups = VmCgroups.open(Path.of("/"));
         try (var a = PausedQemuAccess.start(dir.resolve("a"), 2); var b = PausedQemuAccess.start(dir.resolve("b"), 2)) {
             HostConfig config = HostConfig.defaults().withControlSocket(dir.resolve("host.sock")).withVms(List.of(
                     new VmConfig("a", 1, a.qmp(), null, 0, 0), new VmConfig("b", 1, b.qmp(), null, 0, 0)));
-            try (HostDaemon daemon = new HostDaemon(config, host, new QmpBackend(Duration.ofSeconds(5)));
+            try (HostDaemon daemon = new HostDaemon(config, host, new QmpBackend(Duration.ofSeconds(5)),
+                    CpuWeights.of(cgroups), Duration.ofSeconds(3));
                  ControlServer control = new ControlServer(config.controlSocket(), daemon)) {
                 daemon.start();
                 await(() -> pinned(daemon, "a") && pinned(daemon, "b"));
@@ -61,6 +64,14 @@ class HostDaemonTest {
                 assertEquals(1.5, vms.get(0).getAsJsonObject().get("share").getAsDouble(), 1e-9);
                 assertEquals(0.5, vms.get(1).getAsJsonObject().get("share").getAsDouble(), 1e-9);
                 assertEquals("balanced", vms.get(1).getAsJsonObject().get("mode").getAsString());
+                if (!cgroups.kind().equals("none")) {
+                    // b's one pool vCPU... and both of b's threads (no agent: all confined to its pool pin)
+                    int bTid = vms.get(1).getAsJsonObject().getAsJsonArray("pins").get(0).getAsJsonObject().get("tid").getAsInt();
+                    await(() -> cgroupOf(bTid, cgroups).endsWith("/vcpubal/b"));
+                    String weightFile = cgroups.kind().equals("v1") ? "cpu.shares" : "cpu.weight";
+                    String weight = Files.readString(cgroups.controller().orElseThrow().dirOf("/vcpubal/b").resolve(weightFile)).trim();
+                    assertEquals(cgroups.kind().equals("v1") ? "512" : "50", weight, "weight follows b's pool share 0.5");
+                }
 
                 req.addProperty("vm", "nope");
                 var e = org.junit.jupiter.api.Assertions.assertThrows(java.io.IOException.class,
@@ -68,6 +79,11 @@ class HostDaemonTest {
                 assertEquals("no VM named 'nope' (known: [a, b])", e.getMessage());
             }
         }
+    }
+
+    private static String cgroupOf(int tid, VmCgroups cgroups) {
+        var version = cgroups.controller().orElseThrow().version();
+        return io.vcpubal.host.cgroup.ProcCgroup.read(Path.of("/"), tid, version).orElse("");
     }
 
     private static boolean pinned(HostDaemon d, String vm) {

@@ -1,6 +1,8 @@
 package io.vcpubal.lab.experiment;
 
 import io.vcpubal.host.backend.BackendException;
+import io.vcpubal.host.backend.VcpuThread;
+import io.vcpubal.host.backend.VmProcess;
 import io.vcpubal.host.backend.qmp.QmpBackend;
 import io.vcpubal.host.config.VmConfig;
 import io.vcpubal.protocol.CpuSet;
@@ -40,23 +42,34 @@ final class GuestCpus implements AutoCloseable {
 
     /** Pins each vCPU of {@code g} as given; vCPUs beyond the list are left alone. */
     void pin(Guest g, List<CpuSet> pins) throws BackendException {
+        VmProcess p = qmp.observe(g.name());
         for (int v = 0; v < pins.size(); v++) {
-            qmp.pinVcpu(g.name(), v, pins.get(v));
+            qmp.pinVcpu(g.name(), p, vcpu(g, p, v), pins.get(v));
         }
+    }
+
+    private static VcpuThread vcpu(Guest g, VmProcess p, int v) throws BackendException {
+        VcpuThread t = p.vcpu(v);
+        if (t == null) {
+            throw new BackendException("guest " + g.name() + " has no vCPU " + v);
+        }
+        return t;
     }
 
     /** Every vCPU of {@code g} free to run on every host CPU. */
     void unpin(Guest g) throws BackendException {
+        VmProcess p = qmp.observe(g.name());
         for (int v = 0; v < g.spec().vcpus(); v++) {
-            qmp.pinVcpu(g.name(), v, hostCpus);
+            qmp.pinVcpu(g.name(), p, vcpu(g, p, v), hostCpus);
         }
     }
 
     /** The host CPUs each vCPU thread of {@code g} may run on, read back from the kernel. */
     String affinities(Guest g) throws BackendException {
         StringBuilder s = new StringBuilder();
+        VmProcess p = qmp.observe(g.name());
         for (int v = 0; v < g.spec().vcpus(); v++) {
-            s.append(v == 0 ? "" : " ").append("vCPU").append(v).append("->").append(qmp.vcpuAffinity(g.name(), v));
+            s.append(v == 0 ? "" : " ").append("vCPU").append(v).append("->").append(qmp.affinity(vcpu(g, p, v)));
         }
         return s.toString();
     }

@@ -3,36 +3,57 @@ package io.vcpubal.host.backend.qmp;
 import io.vcpubal.host.backend.BackendException;
 import io.vcpubal.host.backend.HypervisorBackend;
 import io.vcpubal.host.backend.LinuxAffinity;
+import io.vcpubal.host.backend.ProcTasks;
 import io.vcpubal.host.backend.VcpuThread;
+import io.vcpubal.host.backend.VmProcess;
 import io.vcpubal.host.config.VmConfig;
 import io.vcpubal.protocol.CpuSet;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.HashMap;
+import java.util.ArrayList;
+import java.util.BitSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.OptionalLong;
 import java.util.Set;
-import java.util.stream.Stream;
+import java.util.concurrent.ConcurrentHashMap;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Plain QEMU: vCPU thread ids from QMP {@code query-cpus-fast}, pinning with {@code sched_setaffinity}.
- * The same for KVM and TCG (MTTCG has one thread per vCPU too). Needs root or the QEMU user.
+ * Plain QEMU: vCPU thread ids from QMP {@code query-cpus-fast}, pinning with {@code sched_setaffinity}. The same
+ * for KVM and TCG (MTTCG has one thread per vCPU too). Needs root or the QEMU user.
+ *
+ * <p>QMP serves one client at a time, so each observation connects, asks and disconnects: vcpubal never holds
+ * a VM's monitor longer than one call (bounded by the call timeout, connect included). Still give vcpubal its
+ * own {@code -qmp} socket: while an operator holds the only one, observations fail and the VM keeps its last
+ * pins.
+ *
+ * <p>Thread ids are not trusted blindly: QEMU's pid comes from the QMP socket's peer credentials (or the VM's
+ * {@code pidfile=}, which must agree), and a reported vCPU thread that is not a task of that process is not
+ * pinned and marks the VM degraded. Each thread's affinity before its first pin is kept so {@link #release}
+ * can put it back.
  */
 public final class QmpBackend implements HypervisorBackend {
-    private final Path procRoot;
+    private static final Logger LOG = LoggerFactory.getLogger(QmpBackend.class);
+
+    private final ProcTasks proc;
     private final Duration timeout;
-    private final Map<String, VmConfig> vms = new HashMap<>();
-    private final Map<String, QmpClient> clients = new HashMap<>();
+    private final Map<String, VmConfig> vms = new ConcurrentHashMap<>();
+    /** Per VM: tid -> affinity before vcpubal first pinned it, with the process it belonged to. */
+    private final Map<String, Map<Integer, Original>> originals = new ConcurrentHashMap<>();
+
+    private record Original(int pid, long startTicks, BitSet affinity) {}
 
     public QmpBackend(Duration timeout) {
         this(Path.of("/proc"), timeout);
     }
 
     QmpBackend(Path procRoot, Duration timeout) {
-        this.procRoot = procRoot;
+        this.proc = new ProcTasks(procRoot);
         this.timeout = timeout;
     }
 
@@ -49,118 +70,142 @@ public final class QmpBackend implements HypervisorBackend {
     @Override
     public void detach(String vm) {
         vms.remove(vm);
-        QmpClient c = clients.remove(vm);
-        if (c != null) {
-            c.close();
-        }
+        originals.remove(vm);
     }
 
     @Override
-    public List<VcpuThread> vcpuThreads(String vm) throws BackendException {
-        try {
-            return client(vm).queryVcpuThreads();
+    public VmProcess observe(String vm) throws BackendException {
+        VmConfig cfg = vms.get(vm);
+        if (cfg == null) {
+            throw new BackendException("VM " + vm + " is not attached to the QMP backend");
+        }
+        List<VcpuThread> reported;
+        int pid;
+        try (QmpClient qmp = QmpClient.connect(cfg.qmpSocket(), timeout)) {
+            pid = qmp.peerPid();
+            reported = qmp.queryVcpuThreads();
         } catch (QmpException e) {
-            // The connection may be dead (QEMU restarted): drop it so the next call reconnects.
-            QmpClient c = clients.remove(vm);
-            if (c != null) {
-                c.close();
-            }
             throw new BackendException("VM " + vm + ": " + e.getMessage(), e);
         }
+        if (cfg.pidfile() != null) {
+            int fromFile = readPidfile(vm, cfg.pidfile());
+            if (fromFile != pid) {
+                throw new BackendException("VM " + vm + ": pidfile " + cfg.pidfile() + " names process " + fromFile
+                        + " but the QMP socket belongs to process " + pid);
+            }
+        }
+        OptionalLong start = proc.startTicks(pid);
+        if (start.isEmpty()) {
+            throw new BackendException("VM " + vm + ": QEMU process " + pid + " vanished while observed");
+        }
+        List<VcpuThread> valid = new ArrayList<>();
+        List<String> problems = new ArrayList<>();
+        Set<Integer> seen = new HashSet<>();
+        for (VcpuThread t : reported) {
+            if (!proc.isTaskOf(pid, t.threadId())) {
+                problems.add("vCPU " + t.cpuIndex() + ": thread " + t.threadId() + " is not a task of QEMU process "
+                        + pid + " (not pinned)");
+            } else if (!seen.add(t.threadId())) {
+                problems.add("vCPU " + t.cpuIndex() + ": thread " + t.threadId() + " reported twice (not pinned)");
+            } else {
+                valid.add(t);
+            }
+        }
+        return new VmProcess(pid, start.getAsLong(), reported.size(), valid, problems);
     }
 
     @Override
-    public void pinVcpu(String vm, int vcpu, CpuSet pcpus) throws BackendException {
-        int tid = tidOf(vm, vcpu);
-        try {
-            LinuxAffinity.set(tid, pcpus.toBitSet());
-        } catch (LinuxAffinity.AffinityException e) {
-            throw new BackendException("VM " + vm + " vCPU " + vcpu + " to " + pcpus + ": " + e.getMessage(), e);
-        }
+    public void pinVcpu(String vm, VmProcess process, VcpuThread vcpu, CpuSet pcpus) throws BackendException {
+        pinThread(vm, process, vcpu.threadId(), pcpus, "vCPU " + vcpu.cpuIndex());
     }
 
     @Override
-    public CpuSet vcpuAffinity(String vm, int vcpu) throws BackendException {
-        int tid = tidOf(vm, vcpu);
-        try {
-            return CpuSet.of(LinuxAffinity.get(tid));
-        } catch (LinuxAffinity.AffinityException e) {
-            throw new BackendException("VM " + vm + " vCPU " + vcpu + ": " + e.getMessage(), e);
-        }
-    }
-
-    @Override
-    public void pinEmulator(String vm, CpuSet pcpus) throws BackendException {
-        List<VcpuThread> vcpus = vcpuThreads(vm);
-        if (vcpus.isEmpty()) {
-            throw new BackendException("VM " + vm + ": QEMU reports no vCPU");
-        }
+    public void pinEmulator(String vm, VmProcess process, CpuSet pcpus) throws BackendException {
         Set<Integer> vcpuTids = new HashSet<>();
-        vcpus.forEach(v -> vcpuTids.add(v.threadId()));
-        int pid = processOf(vcpus.get(0).threadId());
-        for (int tid : threadsOf(pid)) {
+        process.vcpus().forEach(v -> vcpuTids.add(v.threadId()));
+        for (int tid : proc.tasksOf(process.pid())) {
             if (vcpuTids.contains(tid)) {
                 continue;
             }
             try {
-                LinuxAffinity.set(tid, pcpus.toBitSet());
-            } catch (LinuxAffinity.AffinityException e) {
+                pinThread(vm, process, tid, pcpus, "emulator thread");
+            } catch (BackendException e) {
                 // A helper thread may exit between listing and pinning; anything else is a real failure.
-                if (Files.isDirectory(procRoot.resolve(pid + "/task/" + tid))) {
-                    throw new BackendException("VM " + vm + " emulator thread: " + e.getMessage(), e);
+                if (proc.isTaskOf(process.pid(), tid)) {
+                    throw e;
                 }
             }
         }
     }
 
-    /** The process (thread group) a thread belongs to, from the "Tgid:" line of /proc/TID/status. */
-    int processOf(int tid) throws BackendException {
-        try (Stream<String> lines = Files.lines(procRoot.resolve(tid + "/status"))) {
-            return lines.filter(l -> l.startsWith("Tgid:"))
-                    .map(l -> Integer.parseInt(l.substring(5).trim()))
-                    .findFirst()
-                    .orElseThrow(() -> new BackendException("no Tgid in /proc/" + tid + "/status"));
-        } catch (IOException | NumberFormatException e) {
-            throw new BackendException("cannot find the process of thread " + tid + ": " + e.getMessage(), e);
+    private void pinThread(String vm, VmProcess process, int tid, CpuSet pcpus, String what) throws BackendException {
+        // The process may have been replaced since it was observed (a restarted QEMU can reuse tids).
+        if (!proc.isTaskOf(process.pid(), tid) || proc.startTicks(process.pid()).orElse(-1) != process.startTicks()) {
+            throw new BackendException("VM " + vm + " " + what + ": thread " + tid + " is no longer a task of QEMU "
+                    + "process " + process.pid() + " (QEMU restarted or stopped)");
+        }
+        try {
+            Map<Integer, Original> saved = originals.computeIfAbsent(vm, k -> new ConcurrentHashMap<>());
+            Original before = saved.get(tid);
+            if (before == null || before.pid() != process.pid() || before.startTicks() != process.startTicks()) {
+                saved.put(tid, new Original(process.pid(), process.startTicks(), LinuxAffinity.get(tid)));
+            }
+            LinuxAffinity.set(tid, pcpus.toBitSet());
+        } catch (LinuxAffinity.AffinityException e) {
+            throw new BackendException("VM " + vm + " " + what + " to " + pcpus + ": " + e.getMessage(), e);
         }
     }
 
-    private List<Integer> threadsOf(int pid) throws BackendException {
-        try (Stream<Path> tasks = Files.list(procRoot.resolve(pid + "/task"))) {
-            return tasks.map(p -> p.getFileName().toString())
-                    .filter(n -> n.matches("\\d+"))
-                    .map(Integer::parseInt)
-                    .toList();
-        } catch (IOException e) {
-            throw new BackendException("cannot list threads of QEMU process " + pid + ": " + e.getMessage(), e);
+    @Override
+    public boolean stillRunning(VmProcess process) {
+        return proc.startTicks(process.pid()).orElse(-1) == process.startTicks();
+    }
+
+    @Override
+    public CpuSet affinity(VcpuThread vcpu) throws BackendException {
+        try {
+            return CpuSet.of(LinuxAffinity.get(vcpu.threadId()));
+        } catch (LinuxAffinity.AffinityException e) {
+            throw new BackendException("vCPU " + vcpu.cpuIndex() + ": " + e.getMessage(), e);
         }
     }
 
-    private int tidOf(String vm, int vcpu) throws BackendException {
-        for (VcpuThread t : vcpuThreads(vm)) {
-            if (t.cpuIndex() == vcpu) {
-                return t.threadId();
+    @Override
+    public void release(String vm) {
+        Map<Integer, Original> saved = originals.remove(vm);
+        if (saved == null) {
+            return;
+        }
+        int restored = 0;
+        for (Map.Entry<Integer, Original> e : saved.entrySet()) {
+            Original o = e.getValue();
+            if (!proc.isTaskOf(o.pid(), e.getKey()) || proc.startTicks(o.pid()).orElse(-1) != o.startTicks()) {
+                continue; // that QEMU is gone: nothing to restore, and the tid may belong to someone else now
+            }
+            try {
+                LinuxAffinity.set(e.getKey(), o.affinity());
+                restored++;
+            } catch (LinuxAffinity.AffinityException ex) {
+                LOG.debug("VM {}: cannot restore thread {}: {}", vm, e.getKey(), ex.getMessage());
             }
         }
-        throw new BackendException("VM " + vm + " has no vCPU " + vcpu);
+        LOG.debug("VM {}: restored the affinity of {} threads", vm, restored);
     }
 
-    private QmpClient client(String vm) throws QmpException {
-        VmConfig cfg = vms.get(vm);
-        if (cfg == null) {
-            throw new QmpException("VM " + vm + " is not attached to the QMP backend");
+    private static int readPidfile(String vm, Path pidfile) throws BackendException {
+        try {
+            String text = Files.readString(pidfile).trim();
+            if (text.length() > 10 || !text.matches("\\d+")) {
+                throw new BackendException("VM " + vm + ": pidfile " + pidfile + " does not hold a pid");
+            }
+            return Integer.parseInt(text);
+        } catch (IOException e) {
+            throw new BackendException("VM " + vm + ": cannot read pidfile " + pidfile + ": " + e.getMessage(), e);
         }
-        QmpClient c = clients.get(vm);
-        if (c == null) {
-            c = QmpClient.connect(cfg.qmpSocket(), timeout);
-            clients.put(vm, c);
-        }
-        return c;
     }
 
     @Override
     public void close() {
-        clients.values().forEach(QmpClient::close);
-        clients.clear();
+        // Nothing held open between calls.
     }
 }

@@ -5,71 +5,67 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
-import java.io.BufferedReader;
+import io.vcpubal.host.backend.VcpuThread;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.net.StandardProtocolFamily;
-import java.net.UnixDomainSocketAddress;
-import java.nio.channels.Channels;
-import java.nio.channels.SocketChannel;
+import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Comparator;
-import io.vcpubal.host.backend.VcpuThread;
 import java.util.List;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * A synchronous QMP client on QEMU's Unix socket ({@code -qmp unix:PATH,server=on,wait=off}).
  *
  * <p>QMP sends one JSON object per line: a greeting, then one answer per command, with asynchronous
- * {@code {"event": ...}} objects interleaved, which this client skips. Each call has a deadline; a call
- * that misses it closes the connection (QMP has no way to cancel), so a hung QEMU cannot hang the host
- * plugin. Not thread-safe: one client per VM, used from one thread at a time.
+ * {@code {"event": ...}} objects interleaved, which this client skips. Every call has a deadline, connect
+ * included, and every wait is a poll(2) bounded by it, so a hung QEMU costs its own VM a timeout and
+ * nothing else. A call that fails on the transport (timeout, overlong line, closed connection) closes the
+ * client: QMP cannot cancel, and a late answer would be read as the next call's. An {@code error} answer
+ * leaves it open. QEMU serves one client per monitor, so callers should connect, run a command or two and
+ * close. Not thread-safe.
  */
 public final class QmpClient implements AutoCloseable {
-    /** QMP answers are small; a longer line means something is wrong with the peer. */
-    private static final int MAX_LINE_CHARS = 1 << 20;
-    private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(r -> {
-        Thread t = new Thread(r, "qmp-watchdog");
-        t.setDaemon(true);
-        return t;
-    });
+    /**
+     * Longest line accepted, in bytes. query-cpus-fast spends about 200 bytes per vCPU, so QEMU's 4096-vCPU
+     * maximum stays under 1 MiB; 4 MiB leaves room and still bounds what a broken peer can make us hold.
+     */
+    static final int MAX_LINE_BYTES = 4 << 20;
+    private static final int QUOTE_CHARS = 200;
 
     private final Path socket;
     private final Duration timeout;
-    private final SocketChannel channel;
-    private final BufferedReader in;
+    private final UnixSocket channel;
+    private final BoundedLineReader lines = new BoundedLineReader(MAX_LINE_BYTES);
+    private boolean closed;
 
-    private QmpClient(Path socket, Duration timeout, SocketChannel channel) {
+    private QmpClient(Path socket, Duration timeout, UnixSocket channel) {
         this.socket = socket;
         this.timeout = timeout;
         this.channel = channel;
-        this.in = new BufferedReader(new InputStreamReader(Channels.newInputStream(channel), StandardCharsets.UTF_8));
     }
 
-    /** Connects, reads the greeting and enters command mode ({@code qmp_capabilities}). */
+    /** Connects, reads the greeting and enters command mode ({@code qmp_capabilities}), all within {@code timeout}. */
     public static QmpClient connect(Path socket, Duration timeout) throws QmpException {
-        SocketChannel ch;
+        long deadline = System.nanoTime() + timeout.toNanos();
+        UnixSocket ch;
         try {
-            ch = SocketChannel.open(StandardProtocolFamily.UNIX);
-            ch.connect(UnixDomainSocketAddress.of(socket));
+            ch = UnixSocket.connect(socket, deadline);
+        } catch (SocketTimeoutException e) {
+            throw new QmpException("cannot connect to QMP socket " + socket + ": not accepting connections within "
+                    + timeout.toMillis() + " ms (listen backlog full: QEMU hung?)", null, e);
         } catch (IOException e) {
             throw new QmpException("cannot connect to QMP socket " + socket + ": " + e.getMessage(), null, e);
         }
         QmpClient c = new QmpClient(socket, timeout, ch);
         try {
-            JsonObject greeting = c.withDeadline(c::readObject);
-            if (!greeting.has("QMP")) {
-                throw new QmpException(socket + " is not a QMP socket: first message " + greeting);
+            String first = c.readLine(deadline, "waiting for the greeting");
+            JsonObject greeting = parseObject(first);
+            if (greeting == null || !greeting.has("QMP")) {
+                throw new QmpException(socket + " is not a QMP socket: first message " + quote(first));
             }
-            c.execute("qmp_capabilities", null);
+            c.execute("qmp_capabilities", null, deadline);
             return c;
         } catch (QmpException e) {
             c.close();
@@ -77,40 +73,25 @@ public final class QmpClient implements AutoCloseable {
         }
     }
 
+    /**
+     * The pid of the process that listens on the QMP socket (SO_PEERCRED, taken at connect): QEMU itself,
+     * unless a supervisor created the socket and handed it over. 0 when the kernel cannot tell (another
+     * pid namespace): trust nothing then.
+     */
+    public int peerPid() {
+        return channel.peerPid();
+    }
+
     /** Runs {@code command} with {@code arguments} (may be null) and returns its "return" value. */
     public JsonElement execute(String command, JsonObject arguments) throws QmpException {
-        JsonObject req = new JsonObject();
-        req.addProperty("execute", command);
-        if (arguments != null) {
-            req.add("arguments", arguments);
-        }
-        return withDeadline(() -> {
-            write(req.toString());
-            while (true) {
-                JsonObject answer = readObject();
-                if (answer.has("event")) {
-                    continue;
-                }
-                if (answer.has("error")) {
-                    JsonObject err = answer.getAsJsonObject("error");
-                    String cls = err.has("class") ? err.get("class").getAsString() : "GenericError";
-                    String desc = err.has("desc") ? err.get("desc").getAsString() : err.toString();
-                    throw new QmpException("QMP " + command + " on " + socket + " failed: " + cls + ": " + desc,
-                            cls, null);
-                }
-                if (answer.has("return")) {
-                    return answer.get("return");
-                }
-                throw new QmpException("unexpected QMP answer to " + command + ": " + answer);
-            }
-        });
+        return execute(command, arguments, System.nanoTime() + timeout.toNanos());
     }
 
     /** The vCPU threads of the VM, by CPU index ({@code query-cpus-fast}: works with KVM and TCG). */
     public List<VcpuThread> queryVcpuThreads() throws QmpException {
         JsonElement ret = execute("query-cpus-fast", null);
         if (!ret.isJsonArray()) {
-            throw new QmpException("query-cpus-fast returned " + ret);
+            throw new QmpException("query-cpus-fast on " + socket + " returned " + quote(ret.toString()));
         }
         List<VcpuThread> out = new ArrayList<>();
         try {
@@ -119,62 +100,101 @@ public final class QmpClient implements AutoCloseable {
                 out.add(new VcpuThread(o.get("cpu-index").getAsInt(), o.get("thread-id").getAsInt()));
             }
         } catch (RuntimeException e) {
-            throw new QmpException("malformed query-cpus-fast answer: " + ret, null, e);
+            throw new QmpException("malformed query-cpus-fast answer on " + socket + ": " + quote(ret.toString()),
+                    null, e);
         }
         out.sort(Comparator.comparingInt(VcpuThread::cpuIndex));
         return out;
     }
 
-    private interface Call<T> {
-        T run() throws IOException;
-    }
-
-    private <T> T withDeadline(Call<T> call) throws QmpException {
-        AtomicBoolean timedOut = new AtomicBoolean();
-        ScheduledFuture<?> guard = WATCHDOG.schedule(() -> {
-            timedOut.set(true);
-            close();
-        }, timeout.toMillis(), TimeUnit.MILLISECONDS);
-        try {
-            return call.run();
-        } catch (QmpException e) {
-            throw e;
-        } catch (IOException e) {
-            String why = timedOut.get() ? "no answer within " + timeout.toMillis() + " ms" : e.getMessage();
-            throw new QmpException("QMP on " + socket + ": " + why, null, e);
-        } finally {
-            guard.cancel(false);
-        }
-    }
-
-    private void write(String line) throws IOException {
-        var buf = StandardCharsets.UTF_8.encode(line + "\n");
-        while (buf.hasRemaining()) {
-            channel.write(buf);
-        }
-    }
-
-    private JsonObject readObject() throws IOException {
-        String line = in.readLine();
-        if (line == null) {
-            throw new IOException("QMP connection closed by QEMU");
-        }
-        if (line.length() > MAX_LINE_CHARS) {
-            throw new IOException("QMP line longer than " + MAX_LINE_CHARS + " characters");
-        }
-        try {
-            return JsonParser.parseString(line).getAsJsonObject();
-        } catch (JsonParseException | IllegalStateException e) {
-            throw new IOException("malformed QMP line: " + line, e);
-        }
-    }
-
     @Override
     public void close() {
-        try {
-            channel.close();
-        } catch (IOException ignored) {
-            // closing anyway
+        closed = true;
+        channel.close();
+    }
+
+    private JsonElement execute(String command, JsonObject arguments, long deadline) throws QmpException {
+        String doing = "running " + command;
+        if (closed) {
+            throw new QmpException("QMP socket " + socket + ", " + doing + ": connection closed by an earlier failure");
         }
+        JsonObject req = new JsonObject();
+        req.addProperty("execute", command);
+        if (arguments != null) {
+            req.add("arguments", arguments);
+        }
+        try {
+            channel.write((req + "\n").getBytes(StandardCharsets.UTF_8), deadline);
+        } catch (IOException e) {
+            throw broken(doing, e);
+        }
+        while (true) {
+            String line = readLine(deadline, doing);
+            JsonObject answer = parseObject(line);
+            if (answer == null) {
+                throw broken(doing, new IOException("malformed QMP line " + quote(line)));
+            }
+            if (answer.has("event")) {
+                continue;
+            }
+            if (answer.has("error")) {
+                throw errorAnswer(command, answer);
+            }
+            if (answer.has("return")) {
+                return answer.get("return");
+            }
+            throw broken(doing, new IOException("unexpected QMP answer " + quote(line)));
+        }
+    }
+
+    private QmpException errorAnswer(String command, JsonObject answer) {
+        JsonElement e = answer.get("error");
+        JsonObject err = e.isJsonObject() ? e.getAsJsonObject() : new JsonObject();
+        String cls = text(err, "class", "GenericError");
+        String desc = text(err, "desc", quote(e.toString()));
+        return new QmpException("QMP " + command + " on " + socket + " failed: " + cls + ": " + desc, cls, null);
+    }
+
+    private static String text(JsonObject o, String key, String otherwise) {
+        JsonElement e = o.get(key);
+        return e != null && e.isJsonPrimitive() ? e.getAsString() : otherwise;
+    }
+
+    private String readLine(long deadline, String doing) throws QmpException {
+        try {
+            return lines.readLine((b, off, len) -> channel.read(b, off, len, deadline));
+        } catch (IOException e) {
+            throw broken(doing, e);
+        }
+    }
+
+    /** Closes the client (the stream's position is lost) and names the socket, the step and the cause. */
+    private QmpException broken(String doing, IOException e) {
+        close();
+        String why;
+        if (e instanceof SocketTimeoutException) {
+            why = "no answer within " + timeout.toMillis() + " ms";
+            if (doing.equals("waiting for the greeting")) {
+                why += " (QEMU hung, or another client holds this monitor)";
+            }
+        } else {
+            why = e.getMessage();
+        }
+        return new QmpException("QMP socket " + socket + ", " + doing + ": " + why, null, e);
+    }
+
+    /** The line as a JSON object, or null if it is not one. */
+    private static JsonObject parseObject(String line) {
+        try {
+            JsonElement e = JsonParser.parseString(line);
+            return e.isJsonObject() ? e.getAsJsonObject() : null;
+        } catch (JsonParseException e) {
+            return null;
+        }
+    }
+
+    /** Peer text in a message, cut: a line may be megabytes long. */
+    private static String quote(String s) {
+        return s.length() <= QUOTE_CHARS ? s : s.substring(0, QUOTE_CHARS) + "... (" + s.length() + " chars)";
     }
 }

@@ -1,12 +1,15 @@
 package io.vcpubal.host.backend.qmp;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.vcpubal.host.backend.BackendException;
 import io.vcpubal.host.backend.LinuxAffinity;
 import io.vcpubal.host.backend.VcpuThread;
+import io.vcpubal.host.backend.VmProcess;
+import java.util.BitSet;
 import io.vcpubal.host.config.VmConfig;
 import io.vcpubal.protocol.CpuSet;
 import java.nio.file.Files;
@@ -23,33 +26,68 @@ class QmpBackendTest {
     Path dir;
 
     @Test
-    void pinsVcpusAndEmulatorThreadsOfARealQemu() throws Exception {
+    void observesPinsAndRestoresTheThreadsOfARealQemu() throws Exception {
         try (PausedQemu qemu = new PausedQemu(dir, 2);
              QmpBackend backend = new QmpBackend(Duration.ofSeconds(10))) {
             backend.attach(new VmConfig("vm0", 1, qemu.qmp, null, 0, 0));
-            List<VcpuThread> vcpus = backend.vcpuThreads("vm0");
-            assertEquals(2, vcpus.size());
-            assertEquals(qemu.process.pid(), backend.processOf(vcpus.get(0).threadId()));
+            VmProcess p = backend.observe("vm0");
+            assertEquals(qemu.process.pid(), p.pid(), "the QEMU pid comes from the QMP socket's peer credentials");
+            assertEquals(2, p.vcpus().size());
+            assertEquals(2, p.reportedVcpus());
+            assertFalse(p.degraded());
+            assertTrue(backend.stillRunning(p));
+            CpuSet before = backend.affinity(p.vcpu(1));
 
             int last = Runtime.getRuntime().availableProcessors() - 1;
-            backend.pinVcpu("vm0", 0, CpuSet.of(0));
-            backend.pinVcpu("vm0", 1, CpuSet.of(last));
-            assertEquals(CpuSet.of(0), backend.vcpuAffinity("vm0", 0));
-            assertEquals(CpuSet.of(last), backend.vcpuAffinity("vm0", 1));
+            backend.pinVcpu("vm0", p, p.vcpu(0), CpuSet.of(0));
+            backend.pinVcpu("vm0", p, p.vcpu(1), CpuSet.of(last));
+            assertEquals(CpuSet.of(0), backend.affinity(p.vcpu(0)));
+            assertEquals(CpuSet.of(last), backend.affinity(p.vcpu(1)));
 
-            backend.pinEmulator("vm0", CpuSet.of(last));
+            backend.pinEmulator("vm0", p, CpuSet.of(last));
             try (Stream<Path> tasks = Files.list(Path.of("/proc", Long.toString(qemu.process.pid()), "task"))) {
                 for (Path task : tasks.toList()) {
                     int tid = Integer.parseInt(task.getFileName().toString());
-                    if (tid != vcpus.get(0).threadId()) {
+                    if (tid != p.vcpu(0).threadId()) {
                         assertEquals(CpuSet.of(last), CpuSet.of(LinuxAffinity.get(tid)), "thread " + tid);
                     }
                 }
             }
-            assertEquals(CpuSet.of(0), backend.vcpuAffinity("vm0", 0), "vCPU 0 is not an emulator thread");
+            assertEquals(CpuSet.of(0), backend.affinity(p.vcpu(0)), "vCPU 0 is not an emulator thread");
 
-            BackendException e = assertThrows(BackendException.class, () -> backend.pinVcpu("vm0", 7, CpuSet.of(0)));
-            assertTrue(e.getMessage().contains("has no vCPU 7"), e.getMessage());
+            backend.release("vm0");
+            assertEquals(before, backend.affinity(p.vcpu(0)), "release restores each thread's original affinity");
+            assertEquals(before, backend.affinity(p.vcpu(1)));
+        }
+    }
+
+    @Test
+    void aThreadThatIsNotATaskOfTheQemuProcessIsNeverPinned() throws Exception {
+        try (PausedQemu qemu = new PausedQemu(dir, 1);
+             QmpBackend backend = new QmpBackend(Duration.ofSeconds(10))) {
+            backend.attach(new VmConfig("vm0", 1, qemu.qmp, null, 0, 0));
+            VmProcess p = backend.observe("vm0");
+            int mine = LinuxAffinity.currentTid();
+            BitSet mask = LinuxAffinity.get(mine);
+            VmProcess lying = new VmProcess(p.pid(), p.startTicks(), 1, List.of(new VcpuThread(0, mine)), List.of());
+            BackendException e = assertThrows(BackendException.class,
+                    () -> backend.pinVcpu("vm0", lying, lying.vcpu(0), CpuSet.of(0)));
+            assertTrue(e.getMessage().contains("no longer a task of QEMU process " + p.pid()), e.getMessage());
+            assertEquals(mask, LinuxAffinity.get(mine), "this test's own thread was not touched");
+        }
+    }
+
+    @Test
+    void aPidfileThatNamesAnotherProcessIsRefused() throws Exception {
+        try (PausedQemu qemu = new PausedQemu(dir, 1);
+             QmpBackend backend = new QmpBackend(Duration.ofSeconds(10))) {
+            Path pidfile = dir.resolve("qemu.pid");
+            Files.writeString(pidfile, ProcessHandle.current().pid() + "\n");
+            backend.attach(new VmConfig("vm0", 1, qemu.qmp, null, pidfile, 0, 0));
+            BackendException e = assertThrows(BackendException.class, () -> backend.observe("vm0"));
+            assertTrue(e.getMessage().contains("belongs to process " + qemu.process.pid()), e.getMessage());
+            Files.writeString(pidfile, qemu.process.pid() + "\n");
+            assertEquals(qemu.process.pid(), backend.observe("vm0").pid());
         }
     }
 
@@ -57,7 +95,7 @@ class QmpBackendTest {
     void aVmThatIsGoneFailsAloneWithItsName() throws Exception {
         try (QmpBackend backend = new QmpBackend(Duration.ofSeconds(2))) {
             backend.attach(new VmConfig("ghost", 1, dir.resolve("none.qmp"), null, 0, 0));
-            BackendException e = assertThrows(BackendException.class, () -> backend.vcpuThreads("ghost"));
+            BackendException e = assertThrows(BackendException.class, () -> backend.observe("ghost"));
             assertTrue(e.getMessage().startsWith("VM ghost:"), e.getMessage());
         }
     }

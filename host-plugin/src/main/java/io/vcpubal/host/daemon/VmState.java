@@ -1,0 +1,61 @@
+package io.vcpubal.host.daemon;
+
+import io.vcpubal.host.backend.VmProcess;
+import io.vcpubal.host.config.VmConfig;
+import io.vcpubal.host.link.GuestLink;
+import io.vcpubal.host.plan.VmPlan;
+import io.vcpubal.host.reconcile.Observed;
+import io.vcpubal.protocol.CpuSet;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * What the daemon knows of and last did to one VM: its config, the observed QEMU process, the plan, the pins
+ * applied, the balloon in flight. Guarded by the daemon's state lock; never does I/O itself.
+ */
+final class VmState {
+    VmConfig config;
+    final GuestLink link;
+    /** The last good observation; kept across a transient backend failure, dropped when the process is gone. */
+    VmProcess process;
+    /** An observation is running (one at a time per VM, so a hung QEMU cannot pile them up). */
+    boolean observing;
+    String observeError;
+    VmPlan plan;
+    final List<CpuSet> appliedPins = new ArrayList<>();
+    CpuSet appliedEmulator;
+    CpuSet wanted;
+    boolean wantedLeased;
+    boolean balloonPending;
+    Observed.Refusal refusal;
+    /** Why the last round's pins failed, null when they did not. */
+    String lastError;
+    /** Some of its threads are in its cgroup. */
+    boolean weighted;
+    /** Why the last balloon failed or was refused, null after one that worked. */
+    String balloonError;
+
+    VmState(VmConfig config, GuestLink link) {
+        this.config = config;
+        this.link = link;
+    }
+
+    void recordPin(int vcpu, CpuSet cpus) {
+        while (appliedPins.size() <= vcpu) {
+            appliedPins.add(null);
+        }
+        appliedPins.set(vcpu, cpus);
+    }
+
+    /** A new QEMU process (or none): nothing we applied to the old one holds for it. */
+    void newProcess(VmProcess p) {
+        process = p;
+        appliedPins.clear();
+        appliedEmulator = null;
+        refusal = null;
+    }
+
+    int vcpus() {
+        return process == null ? 0 : process.reportedVcpus();
+    }
+}

@@ -1,0 +1,24 @@
+package io.vcpubal.host.reconcile;
+
+import io.vcpubal.protocol.CpuSet;
+import java.util.List;
+
+/**
+ * One VM's part of a round.
+ *
+ * @param pins        pins that differ from the applied ones (vCPUs first, then the emulator)
+ * @param balloon     the set to ask the guest for, null when nothing to ask
+ * @param wanted      the online set the host wants
+ * @param sharedPin   pCPUs this VM shares with others by design (its pool pin), see {@link Reconciler}
+ */
+public record VmSteps(String vm, List<Action> pins, Action.Balloon balloon, CpuSet wanted, List<CpuSet> appliedPins,
+                      CpuSet sharedPin) {
+    public VmSteps {
+        pins = List.copyOf(pins);
+        appliedPins = java.util.Collections.unmodifiableList(new java.util.ArrayList<>(appliedPins));
+    }
+
+    public boolean isEmpty() {
+        return pins.isEmpty() && balloon == null;
+    }
+}
