@@ -9,6 +9,7 @@ public final class AppContention {
 
     private final AtomicLong blockedCount = new AtomicLong();
     private final AtomicLong blockedMs = new AtomicLong();
+    private final AtomicLong droppedLines = new AtomicLong();
 
     /** Adds one client report; out-of-range values are ignored. */
     public void add(long count, long ms) {
@@ -17,6 +18,16 @@ public final class AppContention {
         }
         blockedCount.addAndGet(count);
         blockedMs.addAndGet(ms);
+    }
+
+    /** Counts one line a client sent above its rate limit. */
+    void dropLine() {
+        droppedLines.incrementAndGet();
+    }
+
+    /** Lines dropped for exceeding a client's rate limit since the agent started. */
+    public long droppedLines() {
+        return droppedLines.get();
     }
 
     /** Returns {count, ms} accumulated since the previous call and starts over. */

@@ -3,26 +3,39 @@ package io.vcpubal.guest.apps;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.group.ChannelGroup;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One subscriber of the notify socket: gets the current state on connect (then every change through the
- * server's channel group) and may send {@code contention COUNT MS} lines.
+ * server's channel group) and may send {@code contention COUNT MS} lines, at most as many per second as
+ * its {@link LineRateLimit} lets through; the rest are dropped and counted.
  */
 final class NotifyHandler extends SimpleChannelInboundHandler<String> {
-    private final ChannelGroup subscribers;
-    private final NotifyServer server;
-    private final AppContention contention;
+    private static final Logger LOG = LoggerFactory.getLogger(NotifyHandler.class);
 
-    NotifyHandler(ChannelGroup subscribers, NotifyServer server, AppContention contention) {
+    private final ChannelGroup subscribers;
+    private final Supplier<String> currentLine;
+    private final AppContention contention;
+    private final LineRateLimit limit;
+    private final LongSupplier nanoTime;
+    private long dropped;
+
+    NotifyHandler(ChannelGroup subscribers, Supplier<String> currentLine, AppContention contention,
+                  LineRateLimit limit, LongSupplier nanoTime) {
         this.subscribers = subscribers;
-        this.server = server;
+        this.currentLine = currentLine;
         this.contention = contention;
+        this.limit = limit;
+        this.nanoTime = nanoTime;
     }
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
         subscribers.add(ctx.channel());
-        String line = server.currentLine();
+        String line = currentLine.get();
         if (line != null) {
             ctx.writeAndFlush(line + "\n");
         }
@@ -30,6 +43,15 @@ final class NotifyHandler extends SimpleChannelInboundHandler<String> {
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, String line) {
+        // Every line counts against the rate, garbage too: parsing is what a flood would cost.
+        if (!limit.tryAcquire(nanoTime.getAsLong())) {
+            contention.dropLine();
+            if (dropped++ == 0) {
+                LOG.warn("notify client {} sends more than {} lines per second; dropping the excess",
+                        ctx.channel().id().asShortText(), NotifyInitializer.MAX_LINES_PER_SECOND);
+            }
+            return;
+        }
         String[] p = line.trim().split(" ");
         if (p.length == 3 && p[0].equals("contention")) {
             try {
@@ -38,6 +60,15 @@ final class NotifyHandler extends SimpleChannelInboundHandler<String> {
                 // Unknown or malformed lines are ignored, as the format promises.
             }
         }
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (dropped > 0) {
+            LOG.info("notify client {} disconnected; {} of its lines were dropped by the rate limit",
+                    ctx.channel().id().asShortText(), dropped);
+        }
+        ctx.fireChannelInactive();
     }
 
     @Override

@@ -7,28 +7,38 @@ import io.netty.handler.codec.LineBasedFrameDecoder;
 import io.netty.handler.codec.string.StringDecoder;
 import io.netty.handler.codec.string.StringEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
-/** Pipeline of one notify-socket subscriber: lines in (bounded), lines out. */
+/** Pipeline of one notify-socket subscriber: lines in (bounded in length and rate), lines out. */
 final class NotifyInitializer extends ChannelInitializer<Channel> {
-    /** Longest line a client may send; longer ones close the connection. */
+    /** Longest line a client may send; a longer one closes the connection as soon as it is seen. */
     static final int MAX_LINE = 256;
+    /** Lines a client may send in any one second; a contention reporter sends one per period. */
+    static final int MAX_LINES_PER_SECOND = 10;
 
     private final ChannelGroup subscribers;
-    private final NotifyServer server;
+    private final Supplier<String> currentLine;
     private final AppContention contention;
+    private final LongSupplier nanoTime;
 
-    NotifyInitializer(ChannelGroup subscribers, NotifyServer server, AppContention contention) {
+    /** @param nanoTime monotonic clock of the rate limit ({@code System::nanoTime}; a fake in tests) */
+    NotifyInitializer(ChannelGroup subscribers, Supplier<String> currentLine, AppContention contention,
+                      LongSupplier nanoTime) {
         this.subscribers = subscribers;
-        this.server = server;
+        this.currentLine = currentLine;
         this.contention = contention;
+        this.nanoTime = nanoTime;
     }
 
     @Override
     protected void initChannel(Channel ch) {
         ch.pipeline()
-                .addLast(new LineBasedFrameDecoder(MAX_LINE))
+                // failFast: a line without end is refused when it passes MAX_LINE, not discarded forever.
+                .addLast(new LineBasedFrameDecoder(MAX_LINE, true, true))
                 .addLast(new StringDecoder(StandardCharsets.UTF_8))
                 .addLast(new StringEncoder(StandardCharsets.UTF_8))
-                .addLast(new NotifyHandler(subscribers, server, contention));
+                .addLast(new NotifyHandler(subscribers, currentLine, contention,
+                        new LineRateLimit(MAX_LINES_PER_SECOND), nanoTime));
     }
 }

@@ -12,15 +12,17 @@ import java.io.IOException;
 import java.net.UnixDomainSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.GroupPrincipal;
-import java.nio.file.attribute.PosixFileAttributeView;
+import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
 
 /**
  * The local Unix socket where applications subscribe to the online CPU count (format: {@link CpuState}).
  * Mode 0660, group configurable, so only members of that group (and root) can subscribe.
  */
 public final class NotifyServer implements AutoCloseable {
+    private static final Set<PosixFilePermission> MODE = PosixFilePermissions.fromString("rw-rw----");
+
     private final Path socket;
     private final ChannelGroup subscribers = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private final AppContention contention = new AppContention();
@@ -32,24 +34,26 @@ public final class NotifyServer implements AutoCloseable {
     }
 
     /**
-     * Binds the socket (replacing a stale one left by a crashed agent), sets mode 0660 and, when
-     * {@code group} is not null, its group.
+     * Binds the socket with mode 0660 and, when {@code group} is not null, that group, both set before the
+     * socket appears at {@code socket} (see {@link StagedSocket}); a stale socket left by a crashed agent is
+     * replaced.
      */
     public static NotifyServer start(Path socket, String group, EventLoopGroup loop) throws IOException {
         NotifyServer s = new NotifyServer(socket);
-        Files.createDirectories(socket.toAbsolutePath().getParent());
-        Files.deleteIfExists(socket);
-        s.serverChannel = new ServerBootstrap()
-                .group(loop)
-                .channel(NioServerDomainSocketChannel.class)
-                .childHandler(new NotifyInitializer(s.subscribers, s, s.contention))
-                .bind(UnixDomainSocketAddress.of(socket))
-                .syncUninterruptibly()
-                .channel();
-        Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-rw----"));
-        if (group != null && !group.isEmpty()) {
-            GroupPrincipal g = socket.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByGroupName(group);
-            Files.getFileAttributeView(socket, PosixFileAttributeView.class).setGroup(g);
+        try (StagedSocket staged = StagedSocket.prepare(socket)) {
+            s.serverChannel = new ServerBootstrap()
+                    .group(loop)
+                    .channel(NioServerDomainSocketChannel.class)
+                    .childHandler(new NotifyInitializer(s.subscribers, s::currentLine, s.contention, System::nanoTime))
+                    .bind(UnixDomainSocketAddress.of(staged.bindPath()))
+                    .syncUninterruptibly()
+                    .channel();
+            staged.publish(MODE, group);
+        } catch (IOException | RuntimeException e) {
+            if (s.serverChannel != null) {
+                s.serverChannel.close().syncUninterruptibly();
+            }
+            throw e;
         }
         return s;
     }

@@ -14,7 +14,8 @@ import java.util.stream.Collectors;
  *   <li>cpu0 and CPUs without an {@code online} file are never offlined;</li>
  *   <li>protected CPUs are never changed, in either direction;</li>
  *   <li>the online count never goes below the policy's floor;</li>
- *   <li>a result that leaves restorable CPUs offline needs a lease of 1 ms up to the policy's maximum.</li>
+ *   <li>a result that leaves restorable CPUs offline needs a lease of {@link BalloonPolicy#MIN_LEASE_MILLIS}
+ *       up to the policy's maximum; a lease is ignored when nothing is left to restore.</li>
  * </ul>
  */
 public final class BalloonPlanner {
@@ -40,8 +41,9 @@ public final class BalloonPlanner {
         } else {
             plan = planSet(cpus, policy, ((BalloonRequest.Cpus) request.target()).cpus());
         }
-        if (!plan.restorable().isEmpty() && lease == 0) {
-            throw new BalloonRefusal("leaving " + name(plan.restorable()) + " offline needs a lease (lease > 0 ms)");
+        if (!plan.restorable().isEmpty() && lease < BalloonPolicy.MIN_LEASE_MILLIS) {
+            throw new BalloonRefusal("leaving " + name(plan.restorable()) + " offline needs a lease of at least "
+                    + BalloonPolicy.MIN_LEASE_MILLIS + " ms" + (lease == 0 ? "" : ", got " + lease + " ms"));
         }
         return plan;
     }

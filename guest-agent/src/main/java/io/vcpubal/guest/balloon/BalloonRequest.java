@@ -10,8 +10,9 @@ import java.util.Objects;
  * current state like every other answer.
  *
  * @param target how many or which CPUs should be online
- * @param leaseMillis how long a shrink may last without renewal; required (> 0) whenever the result leaves a
- *     CPU offline that {@link VcpuBalloon#restoreAll()} would bring back, ignored otherwise
+ * @param leaseMillis how long a shrink may last without renewal; required (at least
+ *     {@link BalloonPolicy#MIN_LEASE_MILLIS}) whenever the result leaves a CPU offline that
+ *     {@link VcpuBalloon#restoreAll()} would bring back, ignored otherwise
  */
 public record BalloonRequest(Target target, long leaseMillis) {
 

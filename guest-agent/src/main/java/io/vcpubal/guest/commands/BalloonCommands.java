@@ -43,15 +43,17 @@ public final class BalloonCommands {
     Envelope.Builder setOnline(Command c) {
         SetOnlineVcpus req = c.getSetOnlineVcpus();
         long id = c.getRequestId();
+        // uint32 on the wire: a value above 2^31 must read as too long, not as negative.
+        long leaseMs = Integer.toUnsignedLong(req.getLeaseMs());
         BalloonRequest request;
         try {
             request = switch (req.getTargetCase()) {
-                case COUNT -> BalloonRequest.count(req.getCount(), req.getLeaseMs());
+                case COUNT -> BalloonRequest.count(req.getCount(), leaseMs);
                 case CPUS -> {
                     if (req.getCpus().length() > Bounds.MAX_CPULIST_CHARS) {
                         throw new IllegalArgumentException("cpulist longer than " + Bounds.MAX_CPULIST_CHARS);
                     }
-                    yield BalloonRequest.cpus(CpuSet.parse(req.getCpus()), req.getLeaseMs());
+                    yield BalloonRequest.cpus(CpuSet.parse(req.getCpus()), leaseMs);
                 }
                 case TARGET_NOT_SET -> throw new IllegalArgumentException("set_online_vcpus needs count or cpus");
             };
@@ -71,11 +73,12 @@ public final class BalloonCommands {
     Envelope.Builder renew(Command c) {
         long id = c.getRequestId();
         try {
-            if (!lease.renew(c.getRenewLease().getLeaseMs())) {
+            if (!lease.renew(Integer.toUnsignedLong(c.getRenewLease().getLeaseMs()))) {
                 return CommandRegistry.error(Error.Code.REFUSED, "no balloon lease is held; nothing to renew", id);
             }
         } catch (IllegalArgumentException e) {
-            return CommandRegistry.error(Error.Code.MALFORMED, e.getMessage(), id);
+            // Out of the lease bounds: refused like a shrink with such a lease, and the lease is untouched.
+            return CommandRegistry.error(Error.Code.REFUSED, e.getMessage(), id);
         }
         return current(id);
     }

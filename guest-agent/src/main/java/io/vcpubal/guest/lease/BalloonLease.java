@@ -1,5 +1,6 @@
 package io.vcpubal.guest.lease;
 
+import io.vcpubal.guest.balloon.BalloonPolicy;
 import io.vcpubal.guest.balloon.BalloonRequest;
 import io.vcpubal.guest.balloon.BalloonResult;
 import io.vcpubal.guest.balloon.VcpuBalloon;
@@ -93,12 +94,17 @@ public final class BalloonLease {
      *
      * @return false when there is no lease to renew: none was armed, or it already ran out (in which case
      *     the CPUs are restored now, before this returns)
-     * @throws IllegalArgumentException if {@code leaseMillis} is outside 1 ms to the policy's maximum
+     * @throws IllegalArgumentException if {@code leaseMillis} is outside {@link BalloonPolicy#MIN_LEASE_MILLIS}
+     *     to the policy's maximum; nothing is changed then
      */
     public boolean renew(long leaseMillis) {
         long max = balloon.policy().maxLeaseMillis();
-        if (leaseMillis < 1 || leaseMillis > max) {
-            throw new IllegalArgumentException("lease of " + leaseMillis + " ms is outside 1-" + max + " ms");
+        if (leaseMillis < BalloonPolicy.MIN_LEASE_MILLIS) {
+            throw new IllegalArgumentException("lease of " + leaseMillis + " ms is below the minimum of "
+                    + BalloonPolicy.MIN_LEASE_MILLIS + " ms");
+        }
+        if (leaseMillis > max) {
+            throw new IllegalArgumentException("lease of " + leaseMillis + " ms is above the maximum of " + max + " ms");
         }
         boolean renewed;
         synchronized (this) {

@@ -72,7 +72,9 @@ public final class AgentHandler extends SimpleChannelInboundHandler<Envelope> {
             }
             case COMMAND -> {
                 if (!greeted) {
-                    send(ctx, CommandRegistry.error(Error.Code.MALFORMED, "send Hello before commands",
+                    // The code is what hosts act on; the text keeps its old words for hosts that still match them.
+                    send(ctx, CommandRegistry.error(Error.Code.HELLO_REQUIRED,
+                            "send Hello before commands (this command arrived before the host's Hello on this link)",
                             msg.getCommand().getRequestId()));
                     return;
                 }

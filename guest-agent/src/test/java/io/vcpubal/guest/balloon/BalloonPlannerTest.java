@@ -62,6 +62,8 @@ class BalloonPlannerTest {
                         BalloonRequest.count(2, 1000), "", "4", "2-7"),
                 new Planned("count grow to all needs no lease", FOUR_TWO_ONLINE, DEFAULT,
                         BalloonRequest.count(4, 0), "2-3", "", ""),
+                new Planned("count grow to all ignores a lease below the minimum", FOUR_TWO_ONLINE, DEFAULT,
+                        BalloonRequest.count(4, 10), "2-3", "", ""),
                 new Planned("count unchanged", FOUR_TWO_ONLINE, DEFAULT,
                         BalloonRequest.count(2, 1000), "", "", "2-3"),
                 new Planned("count shrink skips a protected CPU", FOUR_ALL_ONLINE, PROTECT_3,
@@ -138,7 +140,11 @@ class BalloonPlannerTest {
                 new Refused("shrink without lease", FOUR_ALL_ONLINE, DEFAULT,
                         BalloonRequest.count(2, 0), "leaving cpus 2-3 offline needs a lease"),
                 new Refused("partial grow without lease", EIGHT_WITH_HOLES, DEFAULT,
-                        BalloonRequest.count(7, 0), "leaving cpu7 offline needs a lease"),
+                        BalloonRequest.count(7, 0), "leaving cpu7 offline needs a lease of at least 1000 ms"),
+                new Refused("shrink with a lease below the protocol's minimum", FOUR_ALL_ONLINE, DEFAULT,
+                        BalloonRequest.count(2, 999), "leaving cpus 2-3 offline needs a lease of at least 1000 ms, got 999 ms"),
+                new Refused("set shrink with a 1 ms lease", FOUR_ALL_ONLINE, DEFAULT,
+                        BalloonRequest.cpus(CpuSet.parse("0-2"), 1), "leaving cpu3 offline needs a lease of at least 1000 ms, got 1 ms"),
                 new Refused("negative lease", FOUR_ALL_ONLINE, DEFAULT,
                         BalloonRequest.count(2, -1), "lease of -1 ms is outside 0-3600000 ms"),
                 new Refused("lease above the maximum", FOUR_ALL_ONLINE, new BalloonPolicy(1, CpuSet.empty(), 60_000),
@@ -165,5 +171,7 @@ class BalloonPlannerTest {
     void policyValidatesItsLimits() {
         assertThrows(IllegalArgumentException.class, () -> new BalloonPolicy(0, CpuSet.empty()));
         assertThrows(IllegalArgumentException.class, () -> new BalloonPolicy(1, CpuSet.empty(), 0));
+        assertThrows(IllegalArgumentException.class, () -> new BalloonPolicy(1, CpuSet.empty(), 999),
+                "a maximum below the protocol's minimum would refuse every shrink");
     }
 }

@@ -103,6 +103,7 @@ class BalloonLeaseTest {
         assertFalse(lease.renew(1000));
         assertEquals(0, lease.expiryCount());
         assertThrows(IllegalArgumentException.class, () -> lease.renew(0));
+        assertThrows(IllegalArgumentException.class, () -> lease.renew(999));
         assertThrows(IllegalArgumentException.class, () -> lease.renew(BalloonPolicy.DEFAULT_MAX_LEASE_MILLIS + 1));
     }
 

@@ -2,6 +2,7 @@ package io.vcpubal.guest.link;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.channel.embedded.EmbeddedChannel;
@@ -51,12 +52,18 @@ class AgentHandlerTest {
     }
 
     @Test
-    void aCommandBeforeHelloIsRefused() {
+    void aCommandBeforeHelloAsksForHelloByCodeAndIsNotExecuted() {
         ch.writeInbound(get(1));
         Envelope e = ch.readOutbound();
-        assertEquals(Error.Code.MALFORMED, e.getError().getCode());
-        assertEquals("send Hello before commands", e.getError().getMessage());
+        assertEquals(Error.Code.HELLO_REQUIRED, e.getError().getCode());
+        assertEquals(1, e.getError().getRequestId());
         assertEquals(0, ready.get());
+        assertNull(ch.readOutbound(), "no CommandResult: the command was not executed");
+
+        ch.writeInbound(hostHello(ProtocolVersion.MAJOR));
+        assertTrue(((Envelope) ch.readOutbound()).hasHello());
+        ch.writeInbound(get(2));
+        assertEquals(2, ((Envelope) ch.readOutbound()).getResult().getRequestId(), "served once greeted");
     }
 
     @Test

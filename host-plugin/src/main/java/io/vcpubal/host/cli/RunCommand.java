@@ -72,8 +72,16 @@ public final class RunCommand implements Callable<Integer> {
             System.err.println("vcpubal-host run: " + e.getMessage());
             return 2;
         }
+        // The control socket (and its lock) first: a second daemon stops here, before it touches any VM.
+        ControlServer server;
+        try {
+            server = new ControlServer(config.controlSocket(), config.controlGroup(), daemon);
+        } catch (java.io.IOException e) {
+            System.err.println("vcpubal-host run: " + e.getMessage());
+            daemon.close();
+            return 1;
+        }
         daemon.start();
-        ControlServer server = new ControlServer(config.controlSocket(), daemon);
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();

@@ -1,94 +1,201 @@
 package io.vcpubal.host.control;
 
-import com.google.gson.Gson;
-import com.google.gson.JsonObject;
-import com.google.gson.JsonParser;
 import io.vcpubal.host.daemon.HostDaemon;
-import java.io.BufferedReader;
+import io.vcpubal.host.daemon.VmStatus;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
-import java.nio.channels.Channels;
 import java.nio.channels.ServerSocketChannel;
 import java.nio.channels.SocketChannel;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.GroupPrincipal;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.nio.file.attribute.UserPrincipal;
+import java.nio.file.attribute.UserPrincipalLookupService;
+import java.nio.file.attribute.UserPrincipalNotFoundException;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import jdk.net.ExtendedSocketOptions;
+import jdk.net.UnixDomainPrincipal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The daemon's control socket (mode 0600: root only). One JSON request line per connection, one JSON answer
- * line back:
+ * The daemon's control socket: one JSON request line per connection, one JSON answer line back (see
+ * {@link ControlProtocol} for the ops).
  *
- * <pre>
- * {"op":"status"}                              -> {"ok":true,"vms":[...VmStatus...]}
- * {"op":"set-weight","vm":"web","weight":512}  -> {"ok":true}
- * anything else                                -> {"ok":false,"error":"..."}
- * </pre>
+ * <ul>
+ *   <li>The socket appears with its final mode: 0600, or 0660 with the read-only group when one is
+ *       configured ({@link StagedSocket}).</li>
+ *   <li>Each request is checked against the peer's credentials ({@link ControlAccess}): root and the
+ *       daemon's user may do everything, the read-only group (as primary group) only {@code status}.</li>
+ *   <li>A request is at most {@value #MAX_REQUEST_BYTES} bytes and must arrive within the I/O timeout
+ *       (default 2 s); the answer must be taken within it too. Up to {@value #MAX_CONNECTIONS} connections
+ *       are served at once, so a silent or endless client holds one slot for at most the timeout and never
+ *       blocks the others.</li>
+ *   <li>One daemon per socket ({@link DaemonLock}): a second server on the same path fails and leaves the
+ *       first one's socket alone; a stale socket whose daemon died is replaced.</li>
+ * </ul>
  */
 public final class ControlServer implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(ControlServer.class);
-    static final int MAX_REQUEST_CHARS = 4096;
-    static final Gson GSON = new Gson();
+    /** Longest request line, in bytes (so at most as many characters); longer ones are refused unread. */
+    static final int MAX_REQUEST_BYTES = 4096;
+    static final int MAX_CONNECTIONS = 4;
+    static final Duration IO_TIMEOUT = Duration.ofSeconds(2);
 
     private final Path socket;
-    private final HostDaemon daemon;
+    private final Duration ioTimeout;
+    private final DaemonLock lock;
     private final ServerSocketChannel server;
-    private final Thread thread;
+    private final ControlProtocol protocol;
+    private final Semaphore slots = new Semaphore(MAX_CONNECTIONS);
+    private final ExecutorService workers;
+    private final Thread acceptor;
 
     public ControlServer(Path socket, HostDaemon daemon) throws IOException {
+        this(socket, null, daemon);
+    }
+
+    /** @param readOnlyGroup group whose members may ask for status (socket mode 0660); null = none (0600) */
+    public ControlServer(Path socket, String readOnlyGroup, HostDaemon daemon) throws IOException {
+        this(socket, readOnlyGroup, handlerOf(daemon));
+    }
+
+    public ControlServer(Path socket, String readOnlyGroup, ControlHandler handler) throws IOException {
+        this(socket, readOnlyGroup, handler, IO_TIMEOUT);
+    }
+
+    ControlServer(Path socket, String readOnlyGroup, ControlHandler handler, Duration ioTimeout) throws IOException {
         this.socket = socket;
-        this.daemon = daemon;
-        Files.createDirectories(socket.toAbsolutePath().getParent());
-        Files.deleteIfExists(socket);
-        server = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
-        server.bind(UnixDomainSocketAddress.of(socket));
-        Files.setPosixFilePermissions(socket, PosixFilePermissions.fromString("rw-------"));
-        thread = new Thread(this::serve, "control");
-        thread.setDaemon(true);
-        thread.start();
+        this.ioTimeout = ioTimeout;
+        UserPrincipalLookupService users = socket.getFileSystem().getUserPrincipalLookupService();
+        GroupPrincipal group = readOnlyGroup == null ? null : readOnlyGroup(users, readOnlyGroup);
+        // Lock first: until we hold it, the socket at this path may be another daemon's.
+        this.lock = DaemonLock.acquire(socket);
+        ServerSocketChannel bound = null;
+        try (StagedSocket staged = StagedSocket.prepare(socket)) {
+            bound = ServerSocketChannel.open(StandardProtocolFamily.UNIX);
+            bound.bind(UnixDomainSocketAddress.of(staged.bindPath()));
+            UserPrincipal self = Files.getOwner(staged.bindPath());
+            this.protocol = new ControlProtocol(handler, new ControlAccess(root(users), self, group));
+            staged.publish(PosixFilePermissions.fromString(group == null ? "rw-------" : "rw-rw----"), readOnlyGroup);
+        } catch (IOException | RuntimeException e) {
+            if (bound != null) {
+                bound.close();
+            }
+            lock.close();
+            throw e;
+        }
+        this.server = bound;
+        AtomicInteger n = new AtomicInteger();
+        this.workers = Executors.newFixedThreadPool(MAX_CONNECTIONS, r -> {
+            Thread t = new Thread(r, "control-" + n.incrementAndGet());
+            t.setDaemon(true);
+            return t;
+        });
+        this.acceptor = new Thread(this::acceptLoop, "control-accept");
+        acceptor.setDaemon(true);
+        acceptor.start();
     }
 
-    private void serve() {
+    private static ControlHandler handlerOf(HostDaemon daemon) {
+        return new ControlHandler() {
+            @Override
+            public List<VmStatus> status() throws Exception {
+                return daemon.status();
+            }
+
+            @Override
+            public void setWeight(String vm, int weight) throws Exception {
+                daemon.setWeight(vm, weight);
+            }
+        };
+    }
+
+    private void acceptLoop() {
         while (server.isOpen()) {
-            try (SocketChannel c = server.accept()) {
-                BufferedReader in = new BufferedReader(new InputStreamReader(Channels.newInputStream(c), StandardCharsets.UTF_8));
-                String line = in.readLine();
-                String answer = line == null ? null : answer(line);
-                if (answer != null) {
-                    c.write(StandardCharsets.UTF_8.encode(answer + "\n"));
-                }
-            } catch (IOException e) {
+            try {
+                // A slot before accept: past the bound, clients wait in the listen backlog, not in memory.
+                slots.acquire();
+            } catch (InterruptedException e) {
+                return;
+            }
+            try {
+                SocketChannel c = server.accept();
+                workers.execute(() -> serve(c));
+            } catch (IOException | RuntimeException e) {
+                slots.release();
                 if (server.isOpen()) {
-                    LOG.warn("control connection failed: {}", e.toString());
+                    LOG.warn("control socket accept failed: {}", e.toString());
                 }
             }
         }
     }
 
-    String answer(String line) {
-        JsonObject out = new JsonObject();
-        try {
-            if (line.length() > MAX_REQUEST_CHARS) {
-                throw new IllegalArgumentException("request longer than " + MAX_REQUEST_CHARS + " characters");
+    private void serve(SocketChannel c) {
+        try (c) {
+            String line;
+            try (ChannelDeadline d = ChannelDeadline.arm(c, ioTimeout)) {
+                try {
+                    line = ControlConnection.readLine(c, MAX_REQUEST_BYTES);
+                } catch (ControlConnection.TooLong e) {
+                    d.close();
+                    answer(c, ControlProtocol.error(e.getMessage()));
+                    return;
+                } catch (IOException e) {
+                    if (d.expired()) {
+                        LOG.debug("control client sent no complete request within {}", ioTimeout);
+                        return;
+                    }
+                    throw e;
+                }
             }
-            JsonObject req = JsonParser.parseString(line).getAsJsonObject();
-            String op = req.has("op") ? req.get("op").getAsString() : "";
-            switch (op) {
-                case "status" -> out.add("vms", GSON.toJsonTree(daemon.status()));
-                case "set-weight" -> daemon.setWeight(req.get("vm").getAsString(), req.get("weight").getAsInt());
-                default -> throw new IllegalArgumentException("unknown op '" + op + "' (known: status, set-weight)");
+            if (line != null) {
+                answer(c, protocol.answer(line, peerOf(c)));
             }
-            out.addProperty("ok", true);
-        } catch (Exception e) {
-            out = new JsonObject();
-            out.addProperty("ok", false);
-            out.addProperty("error", e.getMessage() == null ? e.toString() : e.getMessage());
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("control connection failed: {}", e.toString());
+        } finally {
+            slots.release();
         }
-        return out.toString();
+    }
+
+    private void answer(SocketChannel c, String answer) throws IOException {
+        try (ChannelDeadline d = ChannelDeadline.arm(c, ioTimeout)) {
+            ControlConnection.writeLine(c, answer);
+        }
+    }
+
+    private static UnixDomainPrincipal peerOf(SocketChannel c) throws IOException {
+        return c.getOption(ExtendedSocketOptions.SO_PEERCRED);
+    }
+
+    private static GroupPrincipal readOnlyGroup(UserPrincipalLookupService users, String name) throws IOException {
+        try {
+            return users.lookupPrincipalByGroupName(name);
+        } catch (UserPrincipalNotFoundException e) {
+            throw new IOException("read-only group '" + name + "' of the control socket does not exist", e);
+        }
+    }
+
+    private static UserPrincipal root(UserPrincipalLookupService users) throws IOException {
+        try {
+            return users.lookupPrincipalByName("root");
+        } catch (UserPrincipalNotFoundException e) {
+            // No passwd entry (minimal containers): the JDK then takes a number as the uid.
+            return users.lookupPrincipalByName("0");
+        }
+    }
+
+    public Path socket() {
+        return socket;
     }
 
     @Override
@@ -99,5 +206,13 @@ public final class ControlServer implements AutoCloseable {
         } catch (IOException ignored) {
             // best effort on shutdown
         }
+        acceptor.interrupt();
+        workers.shutdownNow();
+        try {
+            workers.awaitTermination(ioTimeout.toMillis() * 2, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        lock.close();
     }
 }

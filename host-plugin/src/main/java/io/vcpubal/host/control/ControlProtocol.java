@@ -1,0 +1,90 @@
+package io.vcpubal.host.control;
+
+import com.google.gson.Gson;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import jdk.net.UnixDomainPrincipal;
+
+/**
+ * One request line in, one answer line out, for a peer:
+ *
+ * <pre>
+ * {"op":"status"}                              -> {"ok":true,"vms":[...VmStatus...]}
+ * {"op":"set-weight","vm":"web","weight":512}  -> {"ok":true}
+ * anything else, or not allowed for the peer   -> {"ok":false,"error":"..."}
+ * </pre>
+ */
+final class ControlProtocol {
+    static final Gson GSON = new Gson();
+
+    private final ControlHandler handler;
+    private final ControlAccess access;
+
+    ControlProtocol(ControlHandler handler, ControlAccess access) {
+        this.handler = handler;
+        this.access = access;
+    }
+
+    String answer(String line, UnixDomainPrincipal peer) {
+        if (access.levelOf(peer) == ControlAccess.Level.NONE) {
+            // Refused before parsing: nothing of the request is looked at for a stranger.
+            return error(access.refusal(peer, "any op"));
+        }
+        JsonObject req = parse(line);
+        if (req == null) {
+            return error("request is not a JSON object: " + line);
+        }
+        JsonObject out = new JsonObject();
+        try {
+            String op = text(req, "op");
+            String refusal = access.refusal(peer, op);
+            if (refusal != null) {
+                return error(refusal);
+            }
+            switch (op) {
+                case "status" -> out.add("vms", GSON.toJsonTree(handler.status()));
+                case "set-weight" -> handler.setWeight(text(req, "vm"), integer(req, "weight"));
+                default -> throw new IllegalArgumentException("unknown op '" + op + "' (known: status, set-weight)");
+            }
+        } catch (Exception e) {
+            return error(e.getMessage() == null ? e.toString() : e.getMessage());
+        }
+        out.addProperty("ok", true);
+        return out.toString();
+    }
+
+    /** The request object, or null when the line is not one. */
+    private static JsonObject parse(String line) {
+        try {
+            JsonElement e = JsonParser.parseString(line);
+            return e.isJsonObject() ? e.getAsJsonObject() : null;
+        } catch (JsonParseException e) {
+            return null;
+        }
+    }
+
+    static String error(String message) {
+        JsonObject out = new JsonObject();
+        out.addProperty("ok", false);
+        out.addProperty("error", message);
+        return out.toString();
+    }
+
+    private static String text(JsonObject req, String field) {
+        JsonElement e = req.get(field);
+        if (e == null || !e.isJsonPrimitive() || !e.getAsJsonPrimitive().isString()) {
+            throw new IllegalArgumentException("request needs a string field '" + field + "'");
+        }
+        return e.getAsString();
+    }
+
+    private static int integer(JsonObject req, String field) {
+        JsonElement e = req.get(field);
+        if (e == null || !e.isJsonPrimitive() || !e.getAsJsonPrimitive().isNumber()) {
+            throw new IllegalArgumentException("request needs a number field '" + field + "'");
+        }
+        return e.getAsInt();
+    }
+}

@@ -1,0 +1,92 @@
+package io.vcpubal.host.control;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import io.vcpubal.host.daemon.VmStatus;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import jdk.net.UnixDomainPrincipal;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/** Request lines to answer lines, against a handler that records what it was asked. */
+class ControlProtocolTest {
+    static final UnixDomainPrincipal ROOT = ControlAccessTest.peer("root", "root");
+    static final UnixDomainPrincipal READER = ControlAccessTest.peer("alice", "vcpubal-ro");
+    static final UnixDomainPrincipal STRANGER = ControlAccessTest.peer("bob", "users");
+
+    final List<String> calls = new ArrayList<>();
+    final ControlProtocol protocol = new ControlProtocol(new ControlHandler() {
+        @Override
+        public List<VmStatus> status() {
+            calls.add("status");
+            return List.of();
+        }
+
+        @Override
+        public void setWeight(String vm, int weight) {
+            calls.add("set-weight " + vm + " " + weight);
+            if (vm.equals("nope")) {
+                throw new IllegalArgumentException("no VM named 'nope' (known: [web])");
+            }
+        }
+    }, ControlAccessTest.WITH_READ_ONLY_GROUP);
+
+    record Case(String name, UnixDomainPrincipal peer, String request, String answer, List<String> calls) {
+        @Override
+        public String toString() {
+            return name;
+        }
+    }
+
+    static Stream<Case> cases() {
+        return Stream.of(
+                new Case("status", ROOT, "{\"op\":\"status\"}", "{\"vms\":[],\"ok\":true}", List.of("status")),
+                new Case("set-weight", ROOT, "{\"op\":\"set-weight\",\"vm\":\"web\",\"weight\":512}", "{\"ok\":true}",
+                        List.of("set-weight web 512")),
+                new Case("the handler's refusal is the error", ROOT, "{\"op\":\"set-weight\",\"vm\":\"nope\",\"weight\":1}",
+                        "{\"ok\":false,\"error\":\"no VM named 'nope' (known: [web])\"}", List.of("set-weight nope 1")),
+                new Case("unknown op", ROOT, "{\"op\":\"reboot\"}",
+                        "{\"ok\":false,\"error\":\"unknown op 'reboot' (known: status, set-weight)\"}", List.of()),
+                new Case("no op", ROOT, "{}", "{\"ok\":false,\"error\":\"request needs a string field 'op'\"}", List.of()),
+                new Case("weight missing", ROOT, "{\"op\":\"set-weight\",\"vm\":\"web\"}",
+                        "{\"ok\":false,\"error\":\"request needs a number field 'weight'\"}", List.of()),
+                new Case("not JSON", ROOT, "status please",
+                        "{\"ok\":false,\"error\":\"request is not a JSON object: status please\"}", List.of()),
+                new Case("JSON but not an object", ROOT, "[1]",
+                        "{\"ok\":false,\"error\":\"request is not a JSON object: [1]\"}", List.of()),
+                new Case("a reader may ask for status", READER, "{\"op\":\"status\"}", "{\"vms\":[],\"ok\":true}",
+                        List.of("status")),
+                new Case("a reader may not set weights", READER, "{\"op\":\"set-weight\",\"vm\":\"web\",\"weight\":1}",
+                        "{\"ok\":false,\"error\":\"user alice (primary group vcpubal-ro) may only ask for status;"
+                                + " set-weight needs root or the daemon's user (vcpubal)\"}", List.of()),
+                new Case("a stranger is refused before the request is parsed", STRANGER, "garbage",
+                        "{\"ok\":false,\"error\":\"user bob (primary group users) may not use the vcpubal-host control"
+                                + " socket: only root or the daemon's user (vcpubal) may, and for status a process"
+                                + " whose primary group is vcpubal-ro\"}", List.of()));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("cases")
+    void answers(Case c) {
+        assertEquals(c.answer(), protocol.answer(c.request(), c.peer()));
+        assertEquals(c.calls(), calls, "what the daemon was asked");
+    }
+
+    @Test
+    void aFailureWithoutMessageIsNamedByItsType() {
+        ControlProtocol p = new ControlProtocol(new ControlHandler() {
+            @Override
+            public List<VmStatus> status() {
+                throw new IllegalStateException();
+            }
+
+            @Override
+            public void setWeight(String vm, int weight) {
+            }
+        }, ControlAccessTest.WITHOUT);
+        assertEquals("{\"ok\":false,\"error\":\"java.lang.IllegalStateException\"}", p.answer("{\"op\":\"status\"}", ROOT));
+    }
+}
