@@ -94,7 +94,9 @@ public final class GuestLink implements AutoCloseable {
         this.loop = loop;
         this.onChange = onChange;
         ProtocolInitializer init = new ProtocolInitializer(() -> new GuestLinkHandler(this),
-                io.vcpubal.protocol.Bounds.MAX_FRAME_BYTES, counters);
+                io.vcpubal.protocol.Bounds.MAX_FRAME_BYTES, counters,
+                // A flooding guest stops being read past this; its bytes wait in QEMU, not in the host's CPU.
+                io.vcpubal.protocol.codec.ReadRateLimiter.DEFAULT_BYTES_PER_SECOND);
         this.transport = SocketTransport.unix(agentSocket, loop, init);
         this.reconnector = new Reconnector(transport);
         this.ticker = loop.scheduleAtFixedRate(this::tick, 1, 1, TimeUnit.SECONDS);

@@ -3,7 +3,7 @@ package io.vcpubal.protocol.codec;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * Thread-safe counters a {@link FrameDecoder} updates. One instance may be shared by the decoders of
+ * Thread-safe counters a {@link FrameDecoder} (and its link's {@link ReadRateLimiter}) update. One instance may be shared by the decoders of
  * successive connections (e.g. one per VM across reconnects) so the totals survive a channel.
  */
 public final class FrameCounters {
@@ -14,6 +14,8 @@ public final class FrameCounters {
     private final LongAdder crcErrors = new LongAdder();
     private final LongAdder oversizedFrames = new LongAdder();
     private final LongAdder truncatedFrames = new LongAdder();
+    private final LongAdder workBytes = new LongAdder();
+    private final LongAdder throttled = new LongAdder();
 
     /** Counters starting at zero. */
     public FrameCounters() {
@@ -44,12 +46,20 @@ public final class FrameCounters {
         truncatedFrames.increment();
     }
 
+    void work(long bytes) {
+        workBytes.add(bytes);
+    }
+
+    void throttled() {
+        throttled.increment();
+    }
+
     /** The current values; each field is read once, concurrent updates may land in between. */
     public FrameStats snapshot() {
         long crc = crcErrors.sum();
         long oversized = oversizedFrames.sum();
         long truncated = truncatedFrames.sum();
         return new FrameStats(bytesReceived.sum(), frames.sum(), frameBytes.sum(), droppedBytes.sum(),
-                crc + oversized + truncated, crc, oversized, truncated);
+                crc + oversized + truncated, crc, oversized, truncated, workBytes.sum(), throttled.sum());
     }
 }

@@ -17,19 +17,54 @@ import org.slf4j.LoggerFactory;
  *   <li>a CRC mismatch rejects the frame;</li>
  *   <li>after a rejection only the 4 magic bytes are consumed and the scan restarts right behind them, so an
  *       intact frame hidden inside a bogus one (e.g. after a header whose length was cut off) is still found;</li>
- *   <li>an incomplete frame waits for more bytes; when the input ends first it is rejected too.</li>
+ *   <li>an incomplete frame waits for more bytes, unless a complete frame with a valid CRC is already buffered
+ *       behind it: that proves it stale (a peer that died mid-frame) and it is rejected at once;</li>
+ *   <li>when the input ends, a frame still incomplete is rejected too.</li>
  * </ul>
  * A header whose length was corrupted to a larger value within the bound holds back the frames behind it until
- * that many bytes arrived (then its CRC fails and they are found). Links therefore start every connection with
- * a fresh decoder: stale bytes from an earlier connection cannot stall a new one for longer than they last.
+ * that many bytes arrived or one of them is complete. Links start every connection with a fresh decoder.
+ *
+ * <p>Work is linear in the bytes received, whatever the sender does. The sender knows the format, so it can plant
+ * a plausible header every few bytes; rejecting each by its magic alone would CRC the same bytes once per
+ * header (quadratic). So: each scan visits a byte once (the stale check keeps a cursor and {@link PendingHeaders}
+ * it revisits only when complete), and CRCs are paid from a budget of {@link #WORK_PER_BYTE} bytes per byte
+ * received (capped at that many frames of the bound). While the budget is spent, a CRC the stale check wants is
+ * put off, and a frame that fails its CRC is skipped whole (up to a valid frame known to start inside it) rather
+ * than by its magic. That weakens two rules above, for a sender that overspent only: frames hidden inside its
+ * bogus frames are lost, and frames behind its stale headers wait. Hence {@code workBytes <=
+ * }{@link #MAX_WORK_PER_BYTE}{@code * bytesReceived} in {@link FrameStats}. No legitimate stream comes near the
+ * budget: it CRCs each byte about once.
  *
  * <p>Each decoded payload is a retained slice; the next handler (the protobuf decoder) releases it.
  */
 public final class FrameDecoder extends ByteToMessageDecoder {
+    /** CRC bytes a received byte pays for. */
+    public static final int WORK_PER_BYTE = 8;
+    /**
+     * Bound on work per byte received: the budget, plus the CRC that overspends it, plus frames skipped whole
+     * after it (each byte at most twice), plus the two scans.
+     */
+    public static final int MAX_WORK_PER_BYTE = WORK_PER_BYTE + 5;
+    /** Headers the stale check tracks at once behind a waiting frame. */
+    static final int MAX_PENDING_HEADERS = 64;
+
     private static final Logger LOG = LoggerFactory.getLogger(FrameDecoder.class);
+    private static final long NONE = -1;
 
     private final int maxPayloadLength;
     private final FrameCounters counters;
+    private final long maxCredit;
+    private final PendingHeaders pending = new PendingHeaders(MAX_PENDING_HEADERS);
+    /** CRC bytes still affordable; may go negative by one CRC. */
+    private long credit;
+    /** Bytes received on this channel: the stream position of the cumulation's writer index. */
+    private long received;
+    /** Stream position below which the stale check has scanned. */
+    private long cursor;
+    /** Stream position of a frame found intact by the stale check, or NONE. */
+    private long validAt = NONE;
+    /** Stream position of the cumulation's index 0, fixed for one decode call. */
+    private long base;
 
     /** A decoder with the default bound and its own counters. */
     public FrameDecoder() {
@@ -40,6 +75,7 @@ public final class FrameDecoder extends ByteToMessageDecoder {
     public FrameDecoder(int maxPayloadLength, FrameCounters counters) {
         this.maxPayloadLength = FrameFormat.requireValidBound(maxPayloadLength);
         this.counters = counters;
+        this.maxCredit = (long) WORK_PER_BYTE * (FrameFormat.OVERHEAD + maxPayloadLength);
     }
 
     /** What this decoder's counters saw so far (shared counters include other decoders). */
@@ -50,15 +86,22 @@ public final class FrameDecoder extends ByteToMessageDecoder {
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
         if (msg instanceof ByteBuf buf) {
-            counters.received(buf.readableBytes());
+            int bytes = buf.readableBytes();
+            counters.received(bytes);
+            received += bytes;
+            credit = Math.min(maxCredit, credit + (long) WORK_PER_BYTE * bytes);
         }
         super.channelRead(ctx, msg);
     }
 
     @Override
     protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
+        base = received - in.writerIndex(); // the readable bytes are the newest of the stream
         while (skipToMagic(in) && in.readableBytes() >= FrameFormat.HEADER_LENGTH) {
             int start = in.readerIndex();
+            if (validAt != NONE && validAt < base + start) {
+                validAt = NONE; // passed it
+            }
             long length = in.getUnsignedInt(start + FrameFormat.MAGIC_LENGTH);
             if (length > maxPayloadLength) {
                 counters.oversized();
@@ -68,24 +111,27 @@ public final class FrameDecoder extends ByteToMessageDecoder {
             int payloadLength = (int) length;
             int frameLength = FrameFormat.OVERHEAD + payloadLength;
             if (in.readableBytes() < frameLength) {
-                // A stale header with a plausible length (a host that died mid-frame) would hold back every
+                // A stale header with a plausible length (a peer that died mid-frame) would hold back every
                 // frame behind it until that many bytes arrived. A whole frame with a valid CRC already
                 // buffered behind it proves the header stale: resynchronise there instead of waiting.
-                if (validFrameBehind(in, start + FrameFormat.MAGIC_LENGTH)) {
+                if (validFrameBehind(in, start)) {
                     counters.truncated();
                     reject(in, "stale " + payloadLength + "-byte header: a valid frame follows inside it");
                     continue;
                 }
                 return; // truncated: wait for the rest
             }
-            int payloadStart = start + FrameFormat.HEADER_LENGTH;
-            int expected = in.getInt(payloadStart + payloadLength);
-            if (FrameFormat.crc32c(in, payloadStart, payloadLength) != expected) {
+            boolean paid = credit >= 0;
+            if (!crcMatches(in, start, payloadLength)) {
                 counters.crcError();
-                reject(in, "CRC mismatch on a " + payloadLength + "-byte payload");
+                if (paid) {
+                    reject(in, "CRC mismatch on a " + payloadLength + "-byte payload");
+                } else {
+                    skipWhole(in, frameLength);
+                }
                 continue;
             }
-            out.add(in.retainedSlice(payloadStart, payloadLength));
+            out.add(in.retainedSlice(start + FrameFormat.HEADER_LENGTH, payloadLength));
             in.skipBytes(frameLength);
             counters.decoded(frameLength);
         }
@@ -136,23 +182,67 @@ public final class FrameDecoder extends ByteToMessageDecoder {
         }
     }
 
-    /** Whether a complete frame with a valid CRC starts somewhere in {@code in} at or after {@code from}. */
-    private boolean validFrameBehind(ByteBuf in, int from) {
-        int end = in.writerIndex();
-        for (int at = in.indexOf(from, end, FrameFormat.MAGIC_FIRST_BYTE); at >= 0 && end - at >= FrameFormat.OVERHEAD;
-                at = in.indexOf(at + 1, end, FrameFormat.MAGIC_FIRST_BYTE)) {
-            if (in.getInt(at) != FrameFormat.MAGIC) {
-                continue;
-            }
-            long length = in.getUnsignedInt(at + FrameFormat.MAGIC_LENGTH);
-            if (length <= maxPayloadLength && end - at >= FrameFormat.OVERHEAD + length) {
-                int payloadStart = at + FrameFormat.HEADER_LENGTH;
-                if (FrameFormat.crc32c(in, payloadStart, (int) length) == in.getInt(payloadStart + (int) length)) {
-                    return true;
-                }
+    /**
+     * Whether a complete frame with a valid CRC is buffered behind the waiting frame at {@code head}. Scans each
+     * byte once (from {@link #cursor}), queues the headers it finds in {@link #pending} and CRCs each when its
+     * frame is complete, as long as the budget lasts; the first intact one found stays in {@link #validAt}
+     * until the reader passes it.
+     */
+    private boolean validFrameBehind(ByteBuf in, int head) {
+        long headAt = base + head;
+        if (validAt != NONE) {
+            return true; // found behind an earlier head, which this one follows
+        }
+        if (cursor <= headAt) { // everything queued lies before this head
+            pending.clear();
+            cursor = headAt + FrameFormat.MAGIC_LENGTH;
+        }
+        scanBehind(in);
+        long end = base + in.writerIndex();
+        while (!pending.isEmpty() && pending.firstEnd() <= end && credit >= 0) {
+            long at = pending.removeFirst();
+            if (at > headAt && crcMatches(in, (int) (at - base), (int) (in.getUnsignedInt((int) (at - base)
+                    + FrameFormat.MAGIC_LENGTH)))) {
+                validAt = at;
+                return true;
             }
         }
         return false;
+    }
+
+    /** Advances {@link #cursor} over the buffered bytes, queueing each plausible header, until the queue is full. */
+    private void scanBehind(ByteBuf in) {
+        int end = in.writerIndex();
+        int from = (int) (cursor - base);
+        int at = from;
+        while ((at = in.indexOf(at, end, FrameFormat.MAGIC_FIRST_BYTE)) >= 0) {
+            if (end - at < FrameFormat.HEADER_LENGTH) {
+                break; // its length has not arrived: look again next time
+            }
+            if (in.getInt(at) == FrameFormat.MAGIC) {
+                long length = in.getUnsignedInt(at + FrameFormat.MAGIC_LENGTH);
+                if (length <= maxPayloadLength) {
+                    if (pending.isFull()) {
+                        break;
+                    }
+                    pending.add(base + at, base + at + FrameFormat.OVERHEAD + length);
+                }
+            }
+            at++;
+        }
+        if (at < 0) {
+            at = end;
+        }
+        counters.work(at - from);
+        cursor = base + at;
+    }
+
+    /** CRC check of the complete frame at {@code start}, paid from the budget. */
+    private boolean crcMatches(ByteBuf in, int start, int payloadLength) {
+        credit -= payloadLength;
+        counters.work(payloadLength);
+        int payloadStart = start + FrameFormat.HEADER_LENGTH;
+        return FrameFormat.crc32c(in, payloadStart, payloadLength) == in.getInt(payloadStart + payloadLength);
     }
 
     private static boolean isMagicPrefix(ByteBuf in, int index, int length) {
@@ -166,6 +256,7 @@ public final class FrameDecoder extends ByteToMessageDecoder {
 
     private void dropTo(ByteBuf in, int index) {
         int junk = index - in.readerIndex();
+        counters.work(junk);
         if (junk > 0) {
             LOG.debug("skipping {} bytes of junk before a frame magic", junk);
             in.readerIndex(index);
@@ -176,6 +267,14 @@ public final class FrameDecoder extends ByteToMessageDecoder {
     private void reject(ByteBuf in, String reason) {
         LOG.debug("rejecting a frame: {}", reason);
         drop(in, FrameFormat.MAGIC_LENGTH);
+    }
+
+    /** Out of budget: the bad frame goes whole, except that an intact frame known to start inside it is kept. */
+    private void skipWhole(ByteBuf in, int frameLength) {
+        long start = base + in.readerIndex();
+        long to = validAt > start && validAt < start + frameLength ? validAt : start + frameLength;
+        LOG.debug("rejecting a frame: CRC mismatch with the work budget spent, skipping {} bytes", to - start);
+        drop(in, (int) (to - start));
     }
 
     private void drop(ByteBuf in, int bytes) {
