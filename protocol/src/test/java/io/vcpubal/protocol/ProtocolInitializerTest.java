@@ -15,6 +15,7 @@ import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.EncoderException;
 import io.vcpubal.protocol.codec.FrameCounters;
 import io.vcpubal.protocol.codec.FrameDecoder;
+import io.vcpubal.protocol.codec.ReadRateLimiter;
 import io.vcpubal.protocol.testing.Frames;
 import io.vcpubal.protocol.v1.Envelope;
 import java.util.ArrayList;
@@ -78,5 +79,37 @@ class ProtocolInitializerTest {
         assertFalse(a.pipeline().get(ProtocolInitializer.HANDLER) == b.pipeline().get(ProtocolInitializer.HANDLER));
         a.finishAndReleaseAll();
         b.finishAndReleaseAll();
+    }
+
+    @Test
+    void withoutAByteBudgetThereIsNoReadLimiter() {
+        EmbeddedChannel ch = new EmbeddedChannel(initializer);
+        assertNull(ch.pipeline().get(ProtocolInitializer.READ_LIMITER));
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void aByteBudgetPutsTheReadLimiterBeforeTheFrameDecoder() {
+        ProtocolInitializer limited = new ProtocolInitializer(ChannelInboundHandlerAdapter::new, 64 * 1024, counters,
+                ReadRateLimiter.DEFAULT_BYTES_PER_SECOND);
+        EmbeddedChannel ch = new EmbeddedChannel(limited);
+        assertEquals(List.of(ProtocolInitializer.READ_LIMITER, ProtocolInitializer.FRAME_DECODER),
+                ch.pipeline().names().subList(0, 2));
+        // A flood of valid frames: all decoded, then the link stops reading for the rest of the second.
+        byte[] frame = Frames.frame(envelope(1, 1000).toByteArray());
+        int frames = (int) (ReadRateLimiter.DEFAULT_BYTES_PER_SECOND / frame.length) + 1;
+        for (int i = 0; i < frames; i++) {
+            ch.writeInbound(Unpooled.wrappedBuffer(frame));
+        }
+        assertFalse(ch.config().isAutoRead());
+        assertEquals(1, counters.snapshot().throttled());
+        assertEquals(frames, counters.snapshot().frames());
+        ch.finishAndReleaseAll();
+    }
+
+    @Test
+    void aNegativeByteBudgetIsRefused() {
+        assertThrows(IllegalArgumentException.class,
+                () -> new ProtocolInitializer(ChannelInboundHandlerAdapter::new, 1024, counters, -1));
     }
 }
