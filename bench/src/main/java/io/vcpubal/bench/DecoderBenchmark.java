@@ -6,6 +6,7 @@ import io.netty.channel.embedded.EmbeddedChannel;
 import io.vcpubal.protocol.codec.FrameCounters;
 import io.vcpubal.protocol.codec.FrameDecoder;
 import io.vcpubal.protocol.codec.FrameFormat;
+import io.vcpubal.protocol.codec.FrameStats;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -73,6 +74,26 @@ public class DecoderBenchmark {
         rates.bytes += bytes.length;
         rates.frames += frames;
         return frames;
+    }
+
+    /**
+     * Prints the decoder's work counter per byte received for every stream, size and chunking (deterministic,
+     * so no JMH needed): {@code java -cp bench/target/vcpubal-bench.jar io.vcpubal.bench.DecoderBenchmark}.
+     */
+    public static void main(String[] args) {
+        System.out.printf("%-20s %8s %6s %8s %10s%n", "stream", "size", "chunk", "frames", "work/byte");
+        for (DecoderStreams stream : DecoderStreams.values()) {
+            for (int size : new int[] {65536, 1048576}) {
+                byte[] bytes = stream.build(size, BOUND);
+                for (int chunk : new int[] {0, 1024}) {
+                    FrameCounters counters = new FrameCounters();
+                    int frames = decodeStream(bytes, chunk, counters);
+                    FrameStats s = counters.snapshot();
+                    System.out.printf("%-20s %8d %6d %8d %10.2f%n", stream, size, chunk, frames,
+                            (double) s.workBytes() / s.bytesReceived());
+                }
+            }
+        }
     }
 
     static int decodeStream(byte[] stream, int chunk, FrameCounters counters) {
