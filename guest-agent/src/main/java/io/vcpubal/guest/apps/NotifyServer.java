@@ -1,5 +1,6 @@
 package io.vcpubal.guest.apps;
 
+import io.vcpubal.protocol.transport.StagedSocket;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;

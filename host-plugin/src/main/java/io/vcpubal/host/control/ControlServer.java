@@ -1,5 +1,6 @@
 package io.vcpubal.host.control;
 
+import io.vcpubal.protocol.transport.StagedSocket;
 import io.vcpubal.host.daemon.HostDaemon;
 import io.vcpubal.host.daemon.VmStatus;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package io.vcpubal.guest.apps;
+package io.vcpubal.protocol.transport;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

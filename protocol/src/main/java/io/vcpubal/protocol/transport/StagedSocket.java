@@ -1,4 +1,4 @@
-package io.vcpubal.guest.apps;
+package io.vcpubal.protocol.transport;
 
 import java.io.IOException;
 import java.nio.file.DirectoryStream;
@@ -20,8 +20,11 @@ import java.util.Set;
  * atomically with mode 0700, so no one else can reach into it), given its mode and group there, and then
  * renamed onto the final path. A rename keeps the listening socket working and replaces, in the same step,
  * a stale socket a crashed process left behind.
+ *
+ * <p>Used by the agent's notify socket and the host's control socket. {@link #prepare} removes leftovers of
+ * earlier runs: call it only while holding whatever keeps a second instance away (the host's lock file).
  */
-final class StagedSocket implements AutoCloseable {
+public final class StagedSocket implements AutoCloseable {
     private static final Set<PosixFilePermission> PRIVATE_DIR = PosixFilePermissions.fromString("rwx------");
 
     private final Path target;
@@ -36,7 +39,7 @@ final class StagedSocket implements AutoCloseable {
     }
 
     /** Creates the private directory beside {@code target} (and its parents), removing leftovers of a crash. */
-    static StagedSocket prepare(Path target) throws IOException {
+    public static StagedSocket prepare(Path target) throws IOException {
         Path absolute = target.toAbsolutePath();
         Path parent = Files.createDirectories(absolute.getParent());
         String prefix = "." + absolute.getFileName() + ".";
@@ -46,12 +49,12 @@ final class StagedSocket implements AutoCloseable {
     }
 
     /** Where to bind. */
-    Path bindPath() {
+    public Path bindPath() {
         return staging;
     }
 
     /** Sets mode and (when not null or empty) group on the bound socket, then moves it onto the final path. */
-    void publish(Set<PosixFilePermission> mode, String group) throws IOException {
+    public void publish(Set<PosixFilePermission> mode, String group) throws IOException {
         Files.setPosixFilePermissions(staging, mode);
         if (group != null && !group.isEmpty()) {
             GroupPrincipal g = staging.getFileSystem().getUserPrincipalLookupService().lookupPrincipalByGroupName(group);
