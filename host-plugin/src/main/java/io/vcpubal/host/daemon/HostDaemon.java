@@ -236,14 +236,10 @@ public final class HostDaemon implements AutoCloseable {
             }
             for (VmPlan vp : lastPlan.vms()) {
                 VmState s = vms.get(vp.name());
-                GuestView guest = GuestViews.of(s.link);
-                Observed o = new Observed(s.vcpus(), guest, s.appliedPins, s.appliedEmulator, s.balloonPending,
-                        s.refusal);
+                Observed o = new Observed(s.vcpus(), GuestViews.of(s.link), s.appliedPins, s.appliedEmulator,
+                        s.balloonPending, s.refusal);
                 VmSteps st = ReconcileSteps.forVm(vp, o, lastPlan.emulatorCpus());
-                s.wanted = st.wanted();
-                // A lease guards a guest that is asked to keep fewer CPUs online than it has.
-                s.wantedLeased = guest != null
-                        && !st.wanted().containsAll(guest.present().intersection(CpuSet.range(0, s.vcpus() - 1)));
+                s.leased = st.leased();
                 steps.add(st);
             }
         }
@@ -495,7 +491,7 @@ public final class HostDaemon implements AutoCloseable {
         List<VmState> leased = new ArrayList<>();
         synchronized (lock) {
             for (VmState s : vms.values()) {
-                if (s.link != null && s.link.state() == AgentState.CONNECTED && s.wantedLeased) {
+                if (s.link != null && s.link.state() == AgentState.CONNECTED && s.leased) {
                     leased.add(s);
                 }
             }

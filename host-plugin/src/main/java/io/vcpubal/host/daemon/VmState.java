@@ -24,8 +24,8 @@ final class VmState {
     VmPlan plan;
     final List<CpuSet> appliedPins = new ArrayList<>();
     CpuSet appliedEmulator;
-    CpuSet wanted;
-    boolean wantedLeased;
+    /** The online set asked of the guest keeps some CPUs offline: its lease is renewed. */
+    boolean leased;
     boolean balloonPending;
     Observed.Refusal refusal;
     /** Why the last round's pins failed, null when they did not. */

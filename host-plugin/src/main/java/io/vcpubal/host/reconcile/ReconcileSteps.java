@@ -38,11 +38,22 @@ public final class ReconcileSteps {
         if (!emulatorCpus.isEmpty() && vcpus > 0 && !emulatorCpus.equals(observed.appliedEmulator())) {
             pins.add(new Action.PinEmulator(vm, emulatorCpus));
         }
-        return new VmSteps(vm, pins, balloon(vm, observed, wanted), wanted, observed.appliedPins(),
+        boolean leased = leased(observed, wanted);
+        return new VmSteps(vm, pins, balloon(vm, observed, wanted, leased), wanted, leased, observed.appliedPins(),
                 OnlineSets.sharedPin(plan));
     }
 
-    private static Action.Balloon balloon(String vm, Observed o, CpuSet wanted) {
+    /** Whether {@code wanted} keeps some of the guest's present CPUs (within QEMU's vCPUs) offline. */
+    private static boolean leased(Observed o, CpuSet wanted) {
+        GuestView g = o.guest();
+        if (g == null) {
+            return false;
+        }
+        CpuSet all = o.vcpus() == 0 ? CpuSet.empty() : CpuSet.range(0, o.vcpus() - 1);
+        return !wanted.containsAll(g.present().intersection(all));
+    }
+
+    private static Action.Balloon balloon(String vm, Observed o, CpuSet wanted, boolean leased) {
         GuestView g = o.guest();
         if (g == null || o.balloonPending() || g.online().equals(wanted)) {
             return null;
@@ -50,8 +61,6 @@ public final class ReconcileSteps {
         if (o.refusal() != null && o.refusal().wanted().equals(wanted) && o.refusal().online().equals(g.online())) {
             return null;
         }
-        CpuSet all = o.vcpus() == 0 ? CpuSet.empty() : CpuSet.range(0, o.vcpus() - 1);
-        boolean shrunk = !wanted.containsAll(g.present().intersection(all));
-        return new Action.Balloon(vm, wanted, shrunk);
+        return new Action.Balloon(vm, wanted, leased);
     }
 }

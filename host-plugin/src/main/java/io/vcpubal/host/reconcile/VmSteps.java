@@ -9,10 +9,11 @@ import java.util.List;
  * @param pins        pins that differ from the applied ones (vCPUs first, then the emulator)
  * @param balloon     the set to ask the guest for, null when nothing to ask
  * @param wanted      the online set the host wants
+ * @param leased      the wanted set keeps some of the guest's CPUs offline, so a lease must guard it
  * @param sharedPin   pCPUs this VM shares with others by design (its pool pin), see {@link Reconciler}
  */
-public record VmSteps(String vm, List<Action> pins, Action.Balloon balloon, CpuSet wanted, List<CpuSet> appliedPins,
-                      CpuSet sharedPin) {
+public record VmSteps(String vm, List<Action> pins, Action.Balloon balloon, CpuSet wanted, boolean leased,
+                      List<CpuSet> appliedPins, CpuSet sharedPin) {
     public VmSteps {
         pins = List.copyOf(pins);
         appliedPins = java.util.Collections.unmodifiableList(new java.util.ArrayList<>(appliedPins));
