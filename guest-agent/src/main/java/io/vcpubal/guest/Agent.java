@@ -68,7 +68,7 @@ public final class Agent implements AutoCloseable {
             if (f != null) {
                 f.recordExpiry();
             }
-            publish(expiry.restore().online());
+            publish(expiry.restore().online(), System.nanoTime());
         });
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "vcpubal-timer");
@@ -94,13 +94,16 @@ public final class Agent implements AutoCloseable {
             LOG.warn("notify socket {} not available ({}); applications fall back to polling",
                     config.notifySocket(), e.toString());
         }
-        publish(sysfs.onlineNow());
+        long readAt = System.nanoTime();
+        publish(sysfs.onlineNow(), readAt);
         AppContention apps = notify != null ? notify.contention() : noApps;
         facts = new FactsBuilder(new SystemSampler(config.root()),
                 new ProcessSampler(config.root(), config.topProcesses()), sysfs, lease, apps, config.reportPeriodMs(),
                 config.processPeriodMs());
         facts.build(); // baseline, so the first report already has rates
-        CommandRegistry commands = new BalloonCommands(lease, sysfs, this::publish).registerInto(new CommandRegistry());
+        // A command's result was read before this callback runs, so "now" is a safe stamp for it.
+        CommandRegistry commands = new BalloonCommands(lease, sysfs, online -> publish(online, System.nanoTime()))
+                .registerInto(new CommandRegistry());
         FrameCounters counters = new FrameCounters();
         GuestInfoReader info = new GuestInfoReader(config.root(), sysfs, config.protectedCpus(), config.floor());
         ProtocolInitializer init = new ProtocolInitializer(
@@ -131,9 +134,10 @@ public final class Agent implements AutoCloseable {
 
     private void report() {
         try {
+            long readAt = System.nanoTime();
             GuestFacts f = facts.build();
             // The report already read the online set; reuse it rather than walk sysfs twice a period.
-            CpuSet.tryParse(f.getOnlineCpus()).ifPresent(this::publish);
+            CpuSet.tryParse(f.getOnlineCpus()).ifPresent(online -> publish(online, readAt));
             Envelope.Builder e = Envelope.newBuilder().setFacts(f);
             ChannelHandlerContext ctx = link;
             if (ctx != null && ctx.channel().isActive()) {
@@ -144,10 +148,11 @@ public final class Agent implements AutoCloseable {
         }
     }
 
-    private void publish(CpuSet online) {
+    /** @param readAt {@link System#nanoTime()} no later than {@code online} was read (see {@link NotifyServer#publish}) */
+    private void publish(CpuSet online, long readAt) {
         NotifyServer n = notify;
         if (n != null && !online.isEmpty()) {
-            n.publish(new CpuState(online.size(), online.toString()));
+            n.publish(new CpuState(online.size(), online.toString()), readAt);
         }
     }
 

@@ -2,31 +2,26 @@ package io.vcpubal.guest.apps;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
-import io.netty.channel.group.ChannelGroup;
 import java.util.function.LongSupplier;
-import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * One subscriber of the notify socket: gets the current state on connect (then every change through the
- * server's channel group) and may send {@code contention COUNT MS} lines, at most as many per second as
+ * server's {@link OnlineBroadcast}) and may send {@code contention COUNT MS} lines, at most as many per second as
  * its {@link LineRateLimit} lets through; the rest are dropped and counted.
  */
 final class NotifyHandler extends SimpleChannelInboundHandler<String> {
     private static final Logger LOG = LoggerFactory.getLogger(NotifyHandler.class);
 
-    private final ChannelGroup subscribers;
-    private final Supplier<String> currentLine;
+    private final OnlineBroadcast broadcast;
     private final AppContention contention;
     private final LineRateLimit limit;
     private final LongSupplier nanoTime;
     private long dropped;
 
-    NotifyHandler(ChannelGroup subscribers, Supplier<String> currentLine, AppContention contention,
-                  LineRateLimit limit, LongSupplier nanoTime) {
-        this.subscribers = subscribers;
-        this.currentLine = currentLine;
+    NotifyHandler(OnlineBroadcast broadcast, AppContention contention, LineRateLimit limit, LongSupplier nanoTime) {
+        this.broadcast = broadcast;
         this.contention = contention;
         this.limit = limit;
         this.nanoTime = nanoTime;
@@ -34,11 +29,7 @@ final class NotifyHandler extends SimpleChannelInboundHandler<String> {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        subscribers.add(ctx.channel());
-        String line = currentLine.get();
-        if (line != null) {
-            ctx.writeAndFlush(line + "\n");
-        }
+        broadcast.subscribe(ctx.channel());
     }
 
     @Override

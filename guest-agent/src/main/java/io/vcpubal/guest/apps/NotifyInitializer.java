@@ -2,13 +2,11 @@ package io.vcpubal.guest.apps;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
-import io.netty.channel.group.ChannelGroup;
 import io.netty.handler.codec.LineBasedFrameDecoder;
 import io.netty.handler.codec.string.StringDecoder;
 import io.netty.handler.codec.string.StringEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.function.LongSupplier;
-import java.util.function.Supplier;
 
 /** Pipeline of one notify-socket subscriber: lines in (bounded in length and rate), lines out. */
 final class NotifyInitializer extends ChannelInitializer<Channel> {
@@ -17,16 +15,13 @@ final class NotifyInitializer extends ChannelInitializer<Channel> {
     /** Lines a client may send in any one second; a contention reporter sends one per period. */
     static final int MAX_LINES_PER_SECOND = 10;
 
-    private final ChannelGroup subscribers;
-    private final Supplier<String> currentLine;
+    private final OnlineBroadcast broadcast;
     private final AppContention contention;
     private final LongSupplier nanoTime;
 
     /** @param nanoTime monotonic clock of the rate limit ({@code System::nanoTime}; a fake in tests) */
-    NotifyInitializer(ChannelGroup subscribers, Supplier<String> currentLine, AppContention contention,
-                      LongSupplier nanoTime) {
-        this.subscribers = subscribers;
-        this.currentLine = currentLine;
+    NotifyInitializer(OnlineBroadcast broadcast, AppContention contention, LongSupplier nanoTime) {
+        this.broadcast = broadcast;
         this.contention = contention;
         this.nanoTime = nanoTime;
     }
@@ -38,7 +33,7 @@ final class NotifyInitializer extends ChannelInitializer<Channel> {
                 .addLast(new LineBasedFrameDecoder(MAX_LINE, true, true))
                 .addLast(new StringDecoder(StandardCharsets.UTF_8))
                 .addLast(new StringEncoder(StandardCharsets.UTF_8))
-                .addLast(new NotifyHandler(subscribers, currentLine, contention,
+                .addLast(new NotifyHandler(broadcast, contention,
                         new LineRateLimit(MAX_LINES_PER_SECOND), nanoTime));
     }
 }

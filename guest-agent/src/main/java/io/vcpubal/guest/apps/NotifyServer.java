@@ -4,10 +4,7 @@ import io.vcpubal.protocol.transport.StagedSocket;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.EventLoopGroup;
-import io.netty.channel.group.ChannelGroup;
-import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.socket.nio.NioServerDomainSocketChannel;
-import io.netty.util.concurrent.GlobalEventExecutor;
 import io.vcpubal.client.CpuState;
 import java.io.IOException;
 import java.net.UnixDomainSocketAddress;
@@ -25,9 +22,8 @@ public final class NotifyServer implements AutoCloseable {
     private static final Set<PosixFilePermission> MODE = PosixFilePermissions.fromString("rw-rw----");
 
     private final Path socket;
-    private final ChannelGroup subscribers = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+    private final OnlineBroadcast broadcast = new OnlineBroadcast();
     private final AppContention contention = new AppContention();
-    private volatile String currentLine;
     private Channel serverChannel;
 
     private NotifyServer(Path socket) {
@@ -45,7 +41,7 @@ public final class NotifyServer implements AutoCloseable {
             s.serverChannel = new ServerBootstrap()
                     .group(loop)
                     .channel(NioServerDomainSocketChannel.class)
-                    .childHandler(new NotifyInitializer(s.subscribers, s::currentLine, s.contention, System::nanoTime))
+                    .childHandler(new NotifyInitializer(s.broadcast, s.contention, System::nanoTime))
                     .bind(UnixDomainSocketAddress.of(staged.bindPath()))
                     .syncUninterruptibly()
                     .channel();
@@ -59,22 +55,21 @@ public final class NotifyServer implements AutoCloseable {
         return s;
     }
 
-    /** Tells every subscriber the new state (and remembers it for those who connect later). */
-    public void publish(CpuState state) {
-        String line = state.toLine();
-        if (line.equals(currentLine)) {
-            return;
-        }
-        currentLine = line;
-        subscribers.writeAndFlush(line + "\n");
+    /**
+     * Tells every subscriber the new state (and remembers it for those who connect later), unless a reading
+     * taken later than {@code readNanos} ({@link System#nanoTime()}) was published already.
+     */
+    public void publish(CpuState state, long readNanos) {
+        broadcast.publish(state.toLine(), readNanos);
     }
 
-    String currentLine() {
-        return currentLine;
+    /** The line subscribers have been (or are being) sent; null before the first publish. */
+    public String currentLine() {
+        return broadcast.current();
     }
 
     public int subscriberCount() {
-        return subscribers.size();
+        return broadcast.size();
     }
 
     /** Contention reported by applications since the last drain. */
@@ -88,7 +83,7 @@ public final class NotifyServer implements AutoCloseable {
 
     @Override
     public void close() {
-        subscribers.close().syncUninterruptibly();
+        broadcast.close();
         if (serverChannel != null) {
             serverChannel.close().syncUninterruptibly();
         }

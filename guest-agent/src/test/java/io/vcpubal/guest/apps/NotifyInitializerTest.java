@@ -7,8 +7,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
-import io.netty.channel.group.DefaultChannelGroup;
-import io.netty.util.concurrent.GlobalEventExecutor;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
@@ -17,8 +15,13 @@ import org.junit.jupiter.api.Test;
 class NotifyInitializerTest {
     final AtomicLong nanos = new AtomicLong(42);
     final AppContention contention = new AppContention();
-    final EmbeddedChannel ch = new EmbeddedChannel(new NotifyInitializer(
-            new DefaultChannelGroup(GlobalEventExecutor.INSTANCE), () -> "online 4 0-3", contention, nanos::get));
+    final EmbeddedChannel ch = new EmbeddedChannel(new NotifyInitializer(current("online 4 0-3"), contention, nanos::get));
+
+    private static OnlineBroadcast current(String line) {
+        OnlineBroadcast b = new OnlineBroadcast();
+        b.publish(line, 0);
+        return b;
+    }
 
     @Test
     void aNewSubscriberGetsTheCurrentState() {

@@ -51,10 +51,10 @@ class NotifyServerTest {
             try (Stream<Path> files = Files.list(sock.getParent())) {
                 assertEquals(List.of(sock), files.toList(), "the private bind directory is gone");
             }
-            server.publish(new CpuState(4, "0-3"));
+            server.publish(new CpuState(4, "0-3"), 1);
             try (CpuCountWatcher w = CpuCountWatcher.start(sock, Duration.ofMillis(50), () -> 99)) {
                 await(() -> w.connectedToAgent() && w.current().count() == 4);
-                server.publish(new CpuState(2, "0-1"));
+                server.publish(new CpuState(2, "0-1"), 2);
                 await(() -> w.current().count() == 2);
                 assertEquals("0-1", w.current().cpuList());
             }
