@@ -45,7 +45,7 @@ public final class StatusCommand implements Callable<Integer> {
 
     public static void printTable(JsonArray vms, PrintStream out, long nowMs) {
         List<String[]> rows = new ArrayList<>();
-        rows.add(new String[] {"VM", "WEIGHT", "SHARE", "MODE", "ONLINE", "PINS (vCPU:tid->pCPUs)", "STEAL", "AGENT",
+        rows.add(new String[] {"VM", "WEIGHT", "SHARE", "MODE", "PID", "ONLINE", "PINS (vCPU:tid->pCPUs)", "STEAL", "AGENT",
                 "LAST CONTACT", "ERROR"});
         for (JsonElement e : vms) {
             JsonObject v = e.getAsJsonObject();
@@ -62,6 +62,7 @@ public final class StatusCommand implements Callable<Integer> {
                 v.get("weight").getAsString(),
                 String.format("%.2f", v.get("share").getAsDouble()),
                 v.get("mode").getAsString(),
+                v.has("pid") && v.get("pid").getAsLong() > 0 ? v.get("pid").getAsString() : "-",
                 (v.has("guestOnline") ? v.get("guestOnline").getAsString() : "-") + " (" + v.get("targetOnline").getAsInt()
                         + "/" + v.get("vcpus").getAsInt() + ")",
                 pins.toString(),

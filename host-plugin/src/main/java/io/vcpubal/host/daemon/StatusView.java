@@ -28,7 +28,9 @@ final class StatusView {
                 .filter(java.util.Objects::nonNull).reduce((x, y) -> x + "; " + y).orElse(null);
         return new VmStatus(s.config.name(), s.config.weight(), p == null ? 0 : p.share(),
                 p == null ? "-" : p.mode().toString().toLowerCase(), p == null ? 0 : p.onlineVcpus(), s.vcpus(),
-                online, pins, steal, agent, link == null ? 0 : link.lastContactMillis(), error);
+                online, pins, steal, agent, link == null ? 0 : link.lastContactMillis(), error,
+                s.process == null ? 0 : s.process.pid(), s.process == null ? List.of() : s.process.problems(),
+                link == null ? null : link.counters().snapshot());
     }
 
     private static String stateText(AgentState s) {

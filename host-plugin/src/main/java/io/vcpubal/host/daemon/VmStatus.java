@@ -1,5 +1,6 @@
 package io.vcpubal.host.daemon;
 
+import io.vcpubal.protocol.codec.FrameStats;
 import java.util.List;
 
 /**
@@ -10,10 +11,18 @@ import java.util.List;
  * @param pins each vCPU thread and the pCPUs the kernel lets it run on now
  * @param stealShare steal share of the guest's last report, -1 when unknown
  * @param lastContactMs wall-clock millis of the agent's last message, 0 = never
+ * @param pid the hypervisor process last observed, 0 = none
+ * @param degraded why some of its vCPU threads are not pinned (not tasks of {@code pid}); empty = not degraded
+ * @param link what the agent link's decoder received (bytes, frames, drops, work), null without an agent socket
  */
 public record VmStatus(String name, int weight, double share, String mode, int targetOnline, int vcpus,
                        String guestOnline, List<VcpuPin> pins, double stealShare, String agent, long lastContactMs,
-                       String lastError) {
+                       String lastError, long pid, List<String> degraded, FrameStats link) {
+    public VmStatus {
+        pins = List.copyOf(pins);
+        degraded = List.copyOf(degraded);
+    }
+
     /** One vCPU thread's pin as read back from the kernel. */
     public record VcpuPin(int vcpu, int tid, String cpus) {}
 }

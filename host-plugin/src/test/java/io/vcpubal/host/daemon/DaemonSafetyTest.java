@@ -211,6 +211,20 @@ class DaemonSafetyTest {
     }
 
     @Test
+    void aVcpuThreadThatIsNotTheVmsTaskIsNotPinnedAndStatusSaysDegraded() throws Exception {
+        RecordingBackend b = new RecordingBackend(CpuSet.range(0, 1)).vm("a", 2, 11).vm("b", 2, 12);
+        b.foreignThread.put("a", 1);
+        start(HostTopology.uniform(1, 2, 1), b, vm("a", 1, false), vm("b", 1, false));
+        await("a's accepted thread pinned", () -> b.pin("a", 0).isSubsetOf(planOf("a").cpus()));
+        VmStatus a = status("a");
+        assertEquals(11, a.pid());
+        assertEquals(List.of("vCPU 1: thread 1 is not a task of QEMU 11"), a.degraded());
+        assertEquals(List.of(0), a.pins().stream().map(VmStatus.VcpuPin::vcpu).toList(), "only verified threads shown");
+        assertEquals(CpuSet.range(0, 1), b.pin("a", 1), "the unverified thread is never touched");
+        assertEquals(List.of(), status("b").degraded());
+    }
+
+    @Test
     void aRestartedQemuIsRepinnedWithinSeconds() throws Exception {
         RecordingBackend b = new RecordingBackend(CpuSet.range(0, 1)).vm("a", 2, 11).vm("b", 2, 12);
         start(HostTopology.uniform(1, 2, 1), b, vm("a", 1, false), vm("b", 1, false));

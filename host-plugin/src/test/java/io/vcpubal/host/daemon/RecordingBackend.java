@@ -25,6 +25,8 @@ final class RecordingBackend implements HypervisorBackend {
     final List<String> log = Collections.synchronizedList(new ArrayList<>());
     final Map<String, String> failObserve = new ConcurrentHashMap<>();
     final Map<String, CountDownLatch> hangObserve = new ConcurrentHashMap<>();
+    /** vCPU index whose thread is reported as not a task of the VM's process (a lying hypervisor reply). */
+    final Map<String, Integer> foreignThread = new ConcurrentHashMap<>();
     final CpuSet allCpus;
 
     RecordingBackend(CpuSet allCpus) {
@@ -93,6 +95,13 @@ final class RecordingBackend implements HypervisorBackend {
         String why = failObserve.get(vm);
         if (why != null) {
             throw new BackendException("VM " + vm + ": " + why);
+        }
+        Integer foreign = foreignThread.get(vm);
+        if (foreign != null) {
+            List<VcpuThread> accepted = new ArrayList<>(threads(vm));
+            accepted.removeIf(t -> t.cpuIndex() == foreign);
+            return new VmProcess(pids.get(vm), pids.get(vm), vcpus.get(vm), accepted,
+                    List.of("vCPU " + foreign + ": thread 1 is not a task of QEMU " + pids.get(vm)));
         }
         return new VmProcess(pids.get(vm), pids.get(vm), vcpus.get(vm), threads(vm), List.of());
     }

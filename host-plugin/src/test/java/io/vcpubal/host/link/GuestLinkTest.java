@@ -52,6 +52,12 @@ class GuestLinkTest {
 
     /** A fake guest that answers the host's Hello with {@code hello} and then sends {@code after}. */
     private void fakeGuest(Envelope hello, Envelope... after) {
+        listen(hello, after);
+        link = new GuestLink("vm0", dir.resolve("agent.sock"), loop, l -> { });
+    }
+
+    /** The guest side only, on the socket the link dials (a new QEMU or agent on the same path). */
+    private void listen(Envelope hello, Envelope... after) {
         guest = ListenerTransport.unix(dir.resolve("agent.sock"), loop, new ProtocolInitializer(
                 () -> new SimpleChannelInboundHandler<Envelope>() {
                     @Override
@@ -66,12 +72,36 @@ class GuestLinkTest {
                     }
                 }));
         guest.open();
-        link = new GuestLink("vm0", dir.resolve("agent.sock"), loop, l -> { });
     }
 
     private static Envelope guestHello(int major) {
+        return guestHello(major, "0-1");
+    }
+
+    private static Envelope guestHello(int major, String online) {
         return Envelope.newBuilder().setHello(ProtocolVersion.hello(Role.ROLE_GUEST).setProtocolMajor(major)
-                .setGuest(GuestInfo.newBuilder().setOnlineCpus("0-1"))).build();
+                .setGuest(GuestInfo.newBuilder().setOnlineCpus(online))).build();
+    }
+
+    private static Envelope facts(String online) {
+        return Envelope.newBuilder().setFacts(GuestFacts.newBuilder().setOnlineCpus(online)).build();
+    }
+
+    @Test
+    void factsFromBeforeAReconnectAreDroppedAndTheNewHelloIsTheTruth() throws Exception {
+        fakeGuest(guestHello(ProtocolVersion.MAJOR, "0-3"), facts("0"));
+        await(() -> link.latestFacts().isPresent());
+        assertEquals("0", link.onlineCpus().orElseThrow(), "facts update the online set");
+
+        guest.close(); // the guest's agent (or its QEMU) goes away
+        await(() -> link.state() != AgentState.CONNECTED);
+        assertTrue(link.latestFacts().isEmpty(), "no facts survive the disconnect");
+        assertTrue(link.onlineCpus().isEmpty(), "nor the online set they claimed");
+
+        listen(guestHello(ProtocolVersion.MAJOR, "0-3")); // the new one says hello and nothing else yet
+        await(() -> link.state() == AgentState.CONNECTED);
+        assertTrue(link.latestFacts().isEmpty(), "the old report is not taken for the new guest's");
+        assertEquals("0-3", link.onlineCpus().orElseThrow(), "the new Hello's online set");
     }
 
     @Test
