@@ -58,13 +58,7 @@ public final class Guest {
     /** Creates the guest's directories and starts QEMU; does not wait for the guest to boot. */
     static Guest launch(Path qemu, GuestSpec spec, GuestImage image, GuestDirs dirs) {
         dirs.checkSocketPaths();
-        try {
-            for (String d : List.of("cmd", "run", "out")) {
-                Files.createDirectories(dirs.share().resolve(d));
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException("could not create " + dirs.share(), e);
-        }
+        dirs.createShare();
         ProcessBuilder pb = new ProcessBuilder(QemuCommand.build(qemu, spec, image, dirs))
                 .directory(dirs.root().toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(Path.of("/dev/null").toFile()))
@@ -81,7 +75,15 @@ public final class Guest {
         return new Guest(spec, dirs, process, launched);
     }
 
-    /** The name from the {@link GuestSpec}; also the guest's directory name in the lab's run directory. */
+    /**
+     * A guest whose QEMU another program started (libvirt) from {@code image} with the files of {@code dirs}
+     * ({@link GuestDirs#createShare} first). Commands run as in the lab's own guests; its owner stops it.
+     */
+    public static Guest adopt(GuestSpec spec, GuestDirs dirs, Process qemu) {
+        return new Guest(spec, dirs, qemu, Instant.now());
+    }
+
+        /** The name from the {@link GuestSpec}; also the guest's directory name in the lab's run directory. */
     public String name() {
         return spec.name();
     }
@@ -223,6 +225,27 @@ public final class Guest {
     @Override
     public String toString() {
         return "Guest[" + name() + ", " + spec.vcpus() + " vCPUs, pid " + process.pid() + "]";
+    }
+
+    /**
+     * Kills this QEMU at once (SIGKILL, as a crash would) and starts a new one with the same spec, sockets and
+     * share, so whatever follows the sockets sees a new process with new threads. Does not wait for the boot
+     * ({@link #awaitReady}). Commands not yet picked up are dropped; the old ones' output stays in the share.
+     */
+    Guest relaunch(Path qemu, GuestImage image) {
+        doorbell.close();
+        process.destroyForcibly();
+        waitForExit(Duration.ofSeconds(10));
+        if (process.isAlive()) {
+            throw new LabException("guest " + name() + ": QEMU " + process.pid() + " survived SIGKILL");
+        }
+        deleteQuietly(dirs.share().resolve("ready"));
+        try (var pending = Files.list(dirs.share().resolve("cmd"))) {
+            pending.forEach(Guest::deleteQuietly);
+        } catch (IOException e) {
+            throw new UncheckedIOException("could not clear " + dirs.share().resolve("cmd"), e);
+        }
+        return launch(qemu, spec, image, dirs);
     }
 
     /** Stops QEMU: QMP quit, then SIGTERM, then SIGKILL, each after a grace period. Never throws. */

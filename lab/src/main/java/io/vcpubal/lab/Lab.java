@@ -74,6 +74,21 @@ public final class Lab implements AutoCloseable {
         throw new IllegalArgumentException("no guest named '" + name + "' in this lab");
     }
 
+    /**
+     * Crashes guest {@code name}'s QEMU (SIGKILL) and starts a new one on the same sockets and share, as a
+     * supervisor restarting a VM would; returns the new guest at once, before it boots (call
+     * {@link Guest#awaitReady}). The old {@link Guest} must not be used any more.
+     */
+    public Guest restart(String name) {
+        if (closed.get()) {
+            throw new LabException("lab closed");
+        }
+        Guest old = guest(name);
+        Guest fresh = old.relaunch(HostTool.QEMU.require(), image);
+        guests.set(guests.indexOf(old), fresh);
+        return fresh;
+    }
+
     /** The image every guest of this lab booted. */
     public GuestImage image() {
         return image;

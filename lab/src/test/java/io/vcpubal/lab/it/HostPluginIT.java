@@ -10,6 +10,8 @@ import com.google.gson.JsonArray;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.vcpubal.host.backend.LinuxAffinity;
+import io.vcpubal.host.control.ControlClient;
+import io.vcpubal.protocol.codec.FrameFormat;
 import io.vcpubal.protocol.CpuSet;
 import io.vcpubal.lab.Guest;
 import io.vcpubal.lab.GuestSpec;
@@ -165,6 +167,97 @@ class HostPluginIT {
 
     @Test
     @Order(5)
+    void aGuestFloodingItsPortHurtsOnlyItselfWhileTheOtherVmsWeightChangeTakesEffect() throws Exception {
+        b.exec("kill -TERM $(pgrep -f vcpubal-agent.jar)", Duration.ofSeconds(30));
+        await("b restored", T, () -> online(b).equals("0-1"));
+        Files.write(b.shareDir().resolve("flood.bin"), floodStream(1 << 20));
+        long receivedBefore = link(vm(fastStatus(), "b")).get("bytesReceived").getAsLong();
+        // Something in b writes junk and planted frame headers to the agent's port as fast as the port takes them.
+        b.spawn("echo $$ > " + Guest.GUEST_SHARE + "/flood.pid; for d in /sys/class/virtio-ports/*; do"
+                + " [ \"$(cat $d/name)\" = io.vcpubal.agent.0 ] && port=/dev/${d##*/}; done; echo flooding $port;"
+                + " while :; do cat " + Guest.GUEST_SHARE + "/flood.bin > $port || sleep 1; done");
+        await("the flood reaches the daemon", T,
+                () -> link(vm(fastStatus(), "b")).get("bytesReceived").getAsLong() > receivedBefore + (1 << 20));
+
+        long cpuBefore = daemonCpuMs();
+        long floodStart = System.nanoTime();
+        JsonObject linkBefore = link(vm(fastStatus(), "b"));
+        Cli r = cli("set-weight", "a", "3");
+        assertEquals(0, r.exit, r.stdout);
+        await("a grows to 2 vCPUs while b floods", T, () -> online(a).equals("0-1"));
+        long setWeightMs = InGuest.elapsedMs(floodStart);
+        long[] statusUs = new long[10];
+        for (int i = 0; i < statusUs.length; i++) {
+            long t = System.nanoTime();
+            fastStatus();
+            statusUs[i] = TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - t);
+        }
+        Thread.sleep(Math.max(0, 20_000 - InGuest.elapsedMs(floodStart)));
+        double seconds = (System.nanoTime() - floodStart) / 1e9;
+        long cpuMs = daemonCpuMs() - cpuBefore;
+        JsonObject vmB = vm(fastStatus(), "b");
+        JsonObject linkAfter = link(vmB);
+        long bytes = linkAfter.get("bytesReceived").getAsLong() - linkBefore.get("bytesReceived").getAsLong();
+        long work = linkAfter.get("workBytes").getAsLong() - linkBefore.get("workBytes").getAsLong();
+        java.util.Arrays.sort(statusUs);
+        System.out.printf("lab: while b floods its port: a's set-weight took effect in %d ms; status answered in"
+                + " median %d us (max %d us); the daemon used %d ms of CPU in %.1f s (%.1f%% of one CPU),"
+                + " reading %.0f KiB/s from b (decoder work %.2f bytes per byte, throttled %d times)%n",
+                setWeightMs, statusUs[statusUs.length / 2], statusUs[statusUs.length - 1], cpuMs, seconds,
+                100.0 * cpuMs / (seconds * 1000), bytes / 1024.0 / seconds, (double) work / Math.max(1, bytes),
+                linkAfter.get("throttled").getAsLong() - linkBefore.get("throttled").getAsLong());
+        assertTrue(linkAfter.get("droppedBytes").getAsLong() > linkBefore.get("droppedBytes").getAsLong(),
+                "the junk was read and dropped: " + linkAfter);
+        assertTrue(bytes > 0, "b kept flooding during the window");
+        CpuSet aDedicated = kernelPin(vm(fastStatus(), "a"), 0);
+        assertEquals(1, aDedicated.size(), "a's vCPU 0 has a pCPU of its own");
+        for (int v = 0; v < 2; v++) {
+            assertTrue(!kernelPin(vmB, v).intersects(aDedicated), "b's vCPU " + v + " stays off a's pCPU " + aDedicated);
+        }
+
+        b.exec("kill $(cat " + Guest.GUEST_SHARE + "/flood.pid); pkill -x cat; true", Duration.ofSeconds(30));
+        assertEquals(0, cli("set-weight", "a", "1").exit);
+        InGuest.startAgent(b);
+        await("b's new agent is heard through what is left of the junk and ballooned again", Duration.ofSeconds(120),
+                () -> online(a).equals("0") && online(b).equals("0"));
+    }
+
+    @Test
+    @Order(6)
+    void aQemuRestartedOnTheSameSocketsIsRepinnedWithinFiveSeconds() throws Exception {
+        Path qmp = b.qmpSocket();
+        Object oldSocket = Files.readAttributes(qmp, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+        b = lab.restart("vm-b");
+        long launched = System.nanoTime();
+        await("the new QEMU's QMP socket", T, () -> {
+            try {
+                return !oldSocket.equals(Files.readAttributes(qmp, java.nio.file.attribute.BasicFileAttributes.class)
+                        .fileKey());
+            } catch (IOException e) {
+                return false; // between the old socket's removal and the new one's creation
+            }
+        });
+        long socketUp = System.nanoTime();
+        await("b's new vCPU threads pinned to one pCPU of b's own", T, () -> {
+            JsonObject vb = vm(fastStatus(), "b");
+            if (vb.get("pid").getAsLong() != b.pid() || vb.getAsJsonArray("pins").size() != 2) {
+                return false;
+            }
+            CpuSet b0 = kernelPin(vb, 0);
+            return b0.size() == 1 && kernelPin(vb, 1).equals(b0) && !b0.equals(kernelPin(vm(fastStatus(), "a"), 0));
+        });
+        long repinMs = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - socketUp);
+        System.out.printf("lab: QEMU of b killed and restarted: its new threads pinned %d ms after its QMP socket was"
+                + " up (%d ms after the new QEMU started)%n", repinMs, InGuest.elapsedMs(launched));
+        assertTrue(repinMs <= 5000, "re-pinned " + repinMs + " ms after the new QEMU's QMP socket appeared");
+        b.awaitReady(Lab.DEFAULT_READY_TIMEOUT);
+        InGuest.startAgent(b);
+        await("the rebooted guest is ballooned again", Duration.ofSeconds(120),
+                () -> online(a).equals("0") && online(b).equals("0"));
+    }
+
+    @Test
+    @Order(7)
     void sigtermGivesEveryGuestItsVcpusAndEveryThreadItsAffinityBack() throws Exception {
         long[] qemus = {a.pid(), b.pid()};
         host.destroy(); // SIGTERM
@@ -187,7 +280,7 @@ class HostPluginIT {
     }
 
     @Test
-    @Order(6)
+    @Order(8)
     void killingTheHostPluginLetsTheLeasesExpireAndEveryGuestGetsAllVcpusBack() throws Exception {
         host.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
         long start = System.nanoTime();
@@ -200,6 +293,44 @@ class HostPluginIT {
         Cli r = cli("status", "--json");
         assertEquals(0, r.exit, r.stdout);
         return JsonParser.parseString(r.stdout).getAsJsonArray();
+    }
+
+    /**
+     * Status over the control socket from this JVM: the same request {@code status --json} sends, without a
+     * JVM start per poll, so polls are frequent enough to time what they wait for.
+     */
+    private JsonArray fastStatus() {
+        JsonObject req = new JsonObject();
+        req.addProperty("op", "status");
+        try {
+            return ControlClient.request(control, req).getAsJsonArray("vms");
+        } catch (IOException e) {
+            throw new AssertionError("status: " + e.getMessage(), e);
+        }
+    }
+
+    private static JsonObject link(JsonObject vm) {
+        return vm.getAsJsonObject("link");
+    }
+
+    /** The daemon's user + system CPU time so far (/proc/PID/stat fields 14 and 15, in clock ticks of 10 ms). */
+    private long daemonCpuMs() throws IOException {
+        String stat = Files.readString(Path.of("/proc/" + host.pid() + "/stat"));
+        String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+        return (Long.parseLong(f[11]) + Long.parseLong(f[12])) * 10;
+    }
+
+    /**
+     * What a hostile guest writes to its port: a stretch of junk, then a planted frame header every 16 bytes
+     * claiming the largest payload the host accepts, then junk again: none of it is a frame.
+     */
+    private static byte[] floodStream(int size) {
+        java.nio.ByteBuffer out = java.nio.ByteBuffer.allocate(size);
+        new java.util.Random(7).nextBytes(out.array());
+        for (int at = size / 4; at + 16 <= size * 3 / 4; at += 16) {
+            out.putInt(at, FrameFormat.MAGIC).putInt(at + 4, FrameFormat.DEFAULT_MAX_PAYLOAD_LENGTH);
+        }
+        return out.array();
     }
 
     private static JsonObject vm(JsonArray vms, String name) {

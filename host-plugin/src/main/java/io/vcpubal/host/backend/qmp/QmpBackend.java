@@ -1,5 +1,6 @@
 package io.vcpubal.host.backend.qmp;
 
+import io.vcpubal.host.backend.AffinityLedger;
 import io.vcpubal.host.backend.BackendException;
 import io.vcpubal.host.backend.HypervisorBackend;
 import io.vcpubal.host.backend.LinuxAffinity;
@@ -13,7 +14,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.BitSet;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
@@ -44,17 +44,22 @@ public final class QmpBackend implements HypervisorBackend {
     private final Duration timeout;
     private final Map<String, VmConfig> vms = new ConcurrentHashMap<>();
     /** Per VM: tid -> affinity before vcpubal first pinned it, with the process it belonged to. */
-    private final Map<String, Map<Integer, Original>> originals = new ConcurrentHashMap<>();
+    private final Map<String, Map<Integer, AffinityLedger.Entry>> originals = new ConcurrentHashMap<>();
+    private final AffinityLedger ledger;
 
-    private record Original(int pid, long startTicks, BitSet affinity) {}
-
+    /** A backend that forgets original affinities when the daemon dies (see {@link AffinityLedger}). */
     public QmpBackend(Duration timeout) {
-        this(Path.of("/proc"), timeout);
+        this(timeout, AffinityLedger.none());
     }
 
-    QmpBackend(Path procRoot, Duration timeout) {
+    public QmpBackend(Duration timeout, AffinityLedger ledger) {
+        this(Path.of("/proc"), timeout, ledger);
+    }
+
+    QmpBackend(Path procRoot, Duration timeout, AffinityLedger ledger) {
         this.proc = new ProcTasks(procRoot);
         this.timeout = timeout;
+        this.ledger = ledger;
     }
 
     @Override
@@ -65,6 +70,22 @@ public final class QmpBackend implements HypervisorBackend {
     @Override
     public void attach(VmConfig vm) {
         vms.put(vm.name(), vm);
+        // A daemon killed before it could restore left what the threads had before; keep what is still alive.
+        Map<Integer, AffinityLedger.Entry> kept = new ConcurrentHashMap<>();
+        ledger.load(vm.name()).forEach((tid, e) -> {
+            if (alive(e)) {
+                kept.put(tid, e);
+            }
+        });
+        if (!kept.isEmpty()) {
+            LOG.info("VM {}: {} threads pinned by an earlier daemon; their affinity before it is kept for release",
+                    vm.name(), kept.size());
+            originals.put(vm.name(), kept);
+        }
+    }
+
+    private boolean alive(AffinityLedger.Entry e) {
+        return proc.isTaskOf(e.pid(), e.tid()) && proc.startTicks(e.pid()).orElse(-1) == e.startTicks();
     }
 
     @Override
@@ -145,14 +166,19 @@ public final class QmpBackend implements HypervisorBackend {
                     + "process " + process.pid() + " (QEMU restarted or stopped)");
         }
         try {
-            Map<Integer, Original> saved = originals.computeIfAbsent(vm, k -> new ConcurrentHashMap<>());
-            Original before = saved.get(tid);
+            Map<Integer, AffinityLedger.Entry> saved = originals.computeIfAbsent(vm, k -> new ConcurrentHashMap<>());
+            AffinityLedger.Entry before = saved.get(tid);
             if (before == null || before.pid() != process.pid() || before.startTicks() != process.startTicks()) {
-                saved.put(tid, new Original(process.pid(), process.startTicks(), LinuxAffinity.get(tid)));
+                saved.put(tid, new AffinityLedger.Entry(process.pid(), process.startTicks(), tid,
+                        CpuSet.of(LinuxAffinity.get(tid))));
+                saved.values().removeIf(e -> !alive(e));
+                ledger.save(vm, saved.values()); // before the pin: a crash right after it still knows the original
             }
             LinuxAffinity.set(tid, pcpus.toBitSet());
         } catch (LinuxAffinity.AffinityException e) {
             throw new BackendException("VM " + vm + " " + what + " to " + pcpus + ": " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new BackendException("VM " + vm + " " + what + ": cannot record its affinity before pinning: " + e, e);
         }
     }
 
@@ -172,23 +198,23 @@ public final class QmpBackend implements HypervisorBackend {
 
     @Override
     public void release(String vm) {
-        Map<Integer, Original> saved = originals.remove(vm);
+        Map<Integer, AffinityLedger.Entry> saved = originals.remove(vm);
         if (saved == null) {
             return;
         }
         int restored = 0;
-        for (Map.Entry<Integer, Original> e : saved.entrySet()) {
-            Original o = e.getValue();
-            if (!proc.isTaskOf(o.pid(), e.getKey()) || proc.startTicks(o.pid()).orElse(-1) != o.startTicks()) {
+        for (AffinityLedger.Entry o : saved.values()) {
+            if (!alive(o)) {
                 continue; // that QEMU is gone: nothing to restore, and the tid may belong to someone else now
             }
             try {
-                LinuxAffinity.set(e.getKey(), o.affinity());
+                LinuxAffinity.set(o.tid(), o.affinity().toBitSet());
                 restored++;
             } catch (LinuxAffinity.AffinityException ex) {
-                LOG.debug("VM {}: cannot restore thread {}: {}", vm, e.getKey(), ex.getMessage());
+                LOG.debug("VM {}: cannot restore thread {}: {}", vm, o.tid(), ex.getMessage());
             }
         }
+        ledger.remove(vm);
         LOG.debug("VM {}: restored the affinity of {} threads", vm, restored);
     }
 

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.vcpubal.host.backend.AffinityLedger;
 import io.vcpubal.host.backend.BackendException;
 import io.vcpubal.host.backend.LinuxAffinity;
 import io.vcpubal.host.backend.VcpuThread;
@@ -58,6 +59,32 @@ class QmpBackendTest {
             backend.release("vm0");
             assertEquals(before, backend.affinity(p.vcpu(0)), "release restores each thread's original affinity");
             assertEquals(before, backend.affinity(p.vcpu(1)));
+        }
+    }
+
+    @Test
+    void aDaemonKilledBeforeReleaseLeavesTheOriginalsForTheNextOne() throws Exception {
+        AffinityLedger ledger = AffinityLedger.in(dir.resolve("state/affinity"));
+        try (PausedQemu qemu = new PausedQemu(dir, 2)) {
+            int last = Runtime.getRuntime().availableProcessors() - 1;
+            VmConfig vm = new VmConfig("vm0", 1, qemu.qmp, null, 0, 0);
+            QmpBackend killed = new QmpBackend(Duration.ofSeconds(10), ledger);
+            killed.attach(vm);
+            VmProcess p = killed.observe("vm0");
+            CpuSet before = killed.affinity(p.vcpu(0));
+            killed.pinVcpu("vm0", p, p.vcpu(0), CpuSet.of(last));
+            killed.pinVcpu("vm0", p, p.vcpu(1), CpuSet.of(last));
+            assertTrue(Files.exists(dir.resolve("state/affinity/vm0.affinity")));
+            // SIGKILL: no release. The next daemon pins again, then stops properly.
+            try (QmpBackend next = new QmpBackend(Duration.ofSeconds(10), ledger)) {
+                next.attach(vm);
+                VmProcess q = next.observe("vm0");
+                next.pinVcpu("vm0", q, q.vcpu(0), CpuSet.of(0));
+                next.release("vm0");
+                assertEquals(before, next.affinity(q.vcpu(0)), "what the thread had before the first daemon");
+                assertEquals(before, next.affinity(q.vcpu(1)), "a thread only the dead daemon pinned is restored too");
+            }
+            assertFalse(Files.exists(dir.resolve("state/affinity/vm0.affinity")), "nothing left after release");
         }
     }
 
