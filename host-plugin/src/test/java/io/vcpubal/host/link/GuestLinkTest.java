@@ -88,6 +88,40 @@ class GuestLinkTest {
     }
 
     @Test
+    void aGuestFloodingJunkIsReadAtTheLinksRateAndNoFaster() throws Exception {
+        byte[] junk = new byte[64 * 1024];
+        java.util.Arrays.fill(junk, (byte) 0x55);
+        guest = ListenerTransport.unix(dir.resolve("agent.sock"), loop, new io.netty.channel.ChannelInitializer<>() {
+            @Override
+            protected void initChannel(io.netty.channel.Channel ch) {
+                ch.pipeline().addLast(new io.netty.channel.ChannelInboundHandlerAdapter() {
+                    @Override
+                    public void channelActive(ChannelHandlerContext ctx) {
+                        flood(ctx);
+                    }
+
+                    private void flood(ChannelHandlerContext ctx) {
+                        // Keep the socket full: write again whenever the last write drained.
+                        ctx.writeAndFlush(io.netty.buffer.Unpooled.wrappedBuffer(junk)).addListener(f -> {
+                            if (f.isSuccess()) {
+                                flood(ctx);
+                            }
+                        });
+                    }
+                });
+            }
+        });
+        guest.open();
+        link = new GuestLink("vm0", dir.resolve("agent.sock"), loop, l -> { });
+        await(() -> link.counters().snapshot().throttled() >= 2);
+        long budget = io.vcpubal.protocol.codec.ReadRateLimiter.DEFAULT_BYTES_PER_SECOND;
+        var s = link.counters().snapshot();
+        // Two stops mean at least one whole window passed; reads overshoot a budget by at most one read.
+        assertTrue(s.bytesReceived() <= 3 * budget + 2 * junk.length, "read " + s.bytesReceived() + " bytes");
+        assertTrue(s.droppedBytes() > 0);
+    }
+
+    @Test
     void factsFromBeforeAReconnectAreDroppedAndTheNewHelloIsTheTruth() throws Exception {
         fakeGuest(guestHello(ProtocolVersion.MAJOR, "0-3"), facts("0"));
         await(() -> link.latestFacts().isPresent());

@@ -2,7 +2,7 @@ package io.vcpubal.protocol.codec;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelDuplexHandler;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -15,9 +15,12 @@ import java.util.concurrent.TimeUnit;
  * host nothing, and the guest's writes block. What a read brings beyond the budget is passed on and charged to
  * the next windows, so a sustained flood gets the budget per second on average. Each stop counts as one
  * {@link FrameStats#throttled()}. The clock is the event loop's {@code ticker()} (a mock ticker in tests).
- * The rest of the pipeline must leave {@code autoRead} alone.
+ * While stopped it also holds back explicit {@code read()} requests from the handlers behind it: a
+ * {@code ByteToMessageDecoder} that decoded nothing asks for more with {@code ctx.read()} even when
+ * {@code autoRead} is off, so a guest sending pure junk would otherwise never be stopped. The rest of the
+ * pipeline must leave {@code autoRead} alone.
  */
-public final class ReadRateLimiter extends ChannelInboundHandlerAdapter {
+public final class ReadRateLimiter extends ChannelDuplexHandler {
     /** A budget for a guest link: 256 KiB/s, where a guest's reports and replies need a few KB/s. */
     public static final long DEFAULT_BYTES_PER_SECOND = 256 * 1024;
 
@@ -29,6 +32,7 @@ public final class ReadRateLimiter extends ChannelInboundHandlerAdapter {
     private long windowStart;
     private long used;
     private ScheduledFuture<?> resume;
+    private boolean readHeld;
 
     /** A limiter of {@code bytesPerSecond} (at least 1) reporting its stops to {@code counters}. */
     public ReadRateLimiter(long bytesPerSecond, FrameCounters counters) {
@@ -54,6 +58,15 @@ public final class ReadRateLimiter extends ChannelInboundHandlerAdapter {
     }
 
     @Override
+    public void read(ChannelHandlerContext ctx) {
+        if (resume != null) {
+            readHeld = true; // asked for while stopped: passed on when the window ends
+            return;
+        }
+        ctx.read();
+    }
+
+    @Override
     public void channelInactive(ChannelHandlerContext ctx) {
         if (resume != null) {
             resume.cancel(false);
@@ -74,7 +87,11 @@ public final class ReadRateLimiter extends ChannelInboundHandlerAdapter {
             return;
         }
         resume = null;
-        ctx.channel().config().setAutoRead(true);
+        ctx.channel().config().setAutoRead(true); // reads again (through read() above, now open)
+        if (readHeld) {
+            readHeld = false;
+            ctx.read();
+        }
     }
 
     /** Starts the window {@code now} falls in; each window that passed pays off one budget. */

@@ -76,6 +76,37 @@ class ReadRateLimiterTest {
         assertFalse(ch.finish());
     }
 
+    /** Counts the read() requests that get past the limiter to the channel (it sits at the pipeline's head). */
+    private static final class ReadCounter extends io.netty.channel.ChannelOutboundHandlerAdapter {
+        int reads;
+
+        @Override
+        public void read(io.netty.channel.ChannelHandlerContext ctx) {
+            reads++;
+            ctx.read();
+        }
+    }
+
+    @Test
+    void whileStoppedAnExplicitReadFromADecoderIsHeldUntilTheWindowEnds() {
+        ReadCounter counter = new ReadCounter();
+        EmbeddedChannel c = EmbeddedChannel.builder().ticker(ticker)
+                .handlers(counter, new ReadRateLimiter(BUDGET, counters)).build();
+        c.writeInbound(Unpooled.wrappedBuffer(new byte[BUDGET]));
+        ((ByteBuf) c.readInbound()).release();
+        assertFalse(c.config().isAutoRead());
+        int before = counter.reads;
+        // What ByteToMessageDecoder does after a read that decoded nothing: ask for more despite autoRead off.
+        c.read();
+        c.read();
+        assertEquals(before, counter.reads, "junk that decodes to nothing cannot pull more bytes in");
+        ticker.advanceMillis(1000);
+        c.runScheduledPendingTasks();
+        assertTrue(c.config().isAutoRead());
+        assertTrue(counter.reads > before, "reading resumes with the new window");
+        assertFalse(c.finish());
+    }
+
     @Test
     void aClosedChannelCancelsItsResume() {
         read(BUDGET);
