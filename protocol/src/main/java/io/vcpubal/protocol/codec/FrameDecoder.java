@@ -210,7 +210,7 @@ public final class FrameDecoder extends ByteToMessageDecoder {
         return false;
     }
 
-    /** Advances {@link #cursor} over the buffered bytes, queueing each plausible header, until the queue is full. */
+    /** Advances {@link #cursor} over the buffered bytes, queueing each plausible header ({@link PendingHeaders#offer}). */
     private void scanBehind(ByteBuf in) {
         int end = in.writerIndex();
         int from = (int) (cursor - base);
@@ -222,10 +222,7 @@ public final class FrameDecoder extends ByteToMessageDecoder {
             if (in.getInt(at) == FrameFormat.MAGIC) {
                 long length = in.getUnsignedInt(at + FrameFormat.MAGIC_LENGTH);
                 if (length <= maxPayloadLength) {
-                    if (pending.isFull()) {
-                        break;
-                    }
-                    pending.add(base + at, base + at + FrameFormat.OVERHEAD + length);
+                    pending.offer(base + at, base + at + FrameFormat.OVERHEAD + length);
                 }
             }
             at++;

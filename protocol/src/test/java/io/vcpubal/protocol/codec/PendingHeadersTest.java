@@ -31,6 +31,23 @@ class PendingHeadersTest {
     }
 
     @Test
+    void whenFullAHeaderEndingSoonerReplacesTheOneEndingLast() {
+        PendingHeaders heap = new PendingHeaders(4);
+        for (long end : new long[] {1_000_000, 1_000_016, 1_000_032, 1_000_048}) {
+            assertTrue(heap.offer(end - 1_000_000, end)); // planted headers claiming a megabyte
+        }
+        assertFalse(heap.offer(70, 2_000_000), "ends after every kept one: not kept");
+        assertTrue(heap.offer(80, 300), "a real frame ending soon takes the last one's place");
+        assertEquals(300, heap.firstEnd());
+        assertEquals(80, heap.removeFirst());
+        List<Long> rest = new ArrayList<>();
+        while (!heap.isEmpty()) {
+            rest.add(heap.removeFirst());
+        }
+        assertEquals(List.of(0L, 16L, 32L), rest, "the one ending last (48) made room");
+    }
+
+    @Test
     void clearEmptiesIt() {
         PendingHeaders heap = new PendingHeaders(2);
         heap.add(1, 2);
