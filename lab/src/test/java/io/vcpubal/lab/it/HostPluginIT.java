@@ -55,8 +55,8 @@ class HostPluginIT {
         lab = Lab.start(GuestSpec.of("vm-a", 2), GuestSpec.of("vm-b", 2));
         a = lab.guest("vm-a");
         b = lab.guest("vm-b");
-        InGuest.startAgent(a);
-        InGuest.startAgent(b);
+        agentLogs.add(InGuest.startAgent(a));
+        agentLogs.add(InGuest.startAgent(b));
         dir = Files.createTempDirectory(Path.of("/tmp"), "vcpubal-host-it");
         control = dir.resolve("host.sock");
         Path config = dir.resolve("host.conf");
@@ -70,6 +70,8 @@ class HostPluginIT {
     }
 
     private Path config;
+    /** Every agent started, for the log printed at the end (the lab deletes the guests' shares). */
+    private final List<Path> agentLogs = new ArrayList<>();
 
     private void startHost() throws IOException {
         host = new ProcessBuilder(List.of(javaBin(), "-jar", HOST_JAR.toString(), "run", "--config", config.toString(),
@@ -84,6 +86,11 @@ class HostPluginIT {
         if (host != null) {
             host.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
             System.out.println("--- host plugin log ---\n" + Files.readString(hostLog));
+        }
+        for (Path agentLog : agentLogs) {
+            List<String> lines = InGuest.lines(agentLog);
+            System.out.println("--- agent log " + agentLog + " (last 30 lines) ---\n"
+                    + String.join("\n", lines.subList(Math.max(0, lines.size() - 30), lines.size())));
         }
         if (lab != null) {
             lab.close();
@@ -136,7 +143,7 @@ class HostPluginIT {
         await("b restored", T, () -> online(b).equals("0-1"));
         await("host shows b without agent", T, () -> vm(status(), "b").get("agent").getAsString().equals("no agent"));
         assertEquals("0", online(a), "a is not affected");
-        InGuest.startAgent(b);
+        agentLogs.add(InGuest.startAgent(b));
         await("b's new agent is balloned again", Duration.ofSeconds(120), () -> online(b).equals("0"));
     }
 
@@ -145,7 +152,7 @@ class HostPluginIT {
     void aGuestWhoseFloorRefusesTheShrinkStacksOnItsOwnPcpuAndTheOtherVmsPcpuIsSharedWithNobody() throws Exception {
         b.exec("kill -TERM $(pgrep -f vcpubal-agent.jar)", Duration.ofSeconds(30));
         await("b restored", T, () -> online(b).equals("0-1"));
-        InGuest.startAgent(b, "--floor", "2");
+        agentLogs.add(InGuest.startAgent(b, "--floor", "2"));
         await("b connected with its floor", Duration.ofSeconds(120),
                 () -> vm(status(), "b").get("agent").getAsString().equals("connected"));
         int aCpu = singleCpuOfRunningVcpu(status(), "a");
@@ -161,7 +168,7 @@ class HostPluginIT {
         }
         assertEquals("0", online(a), "a is not affected");
         b.exec("kill -TERM $(pgrep -f vcpubal-agent.jar)", Duration.ofSeconds(30));
-        InGuest.startAgent(b);
+        agentLogs.add(InGuest.startAgent(b));
         await("b ballooned again", Duration.ofSeconds(120), () -> online(b).equals("0"));
     }
 
@@ -220,7 +227,7 @@ class HostPluginIT {
 
         b.exec("kill $(cat " + Guest.GUEST_SHARE + "/flood.pid); pkill -x cat; true", Duration.ofSeconds(30));
         assertEquals(0, cli("set-weight", "a", "1").exit);
-        InGuest.startAgent(b);
+        agentLogs.add(InGuest.startAgent(b));
         await("b's new agent is heard through what is left of the junk and ballooned again", Duration.ofSeconds(180),
                 () -> online(a).equals("0") && online(b).equals("0"));
     }
@@ -254,7 +261,7 @@ class HostPluginIT {
                 + " up (%d ms after the new QEMU started)%n", repinMs, InGuest.elapsedMs(launched));
         assertTrue(repinMs <= 5000, "re-pinned " + repinMs + " ms after the new QEMU's QMP socket appeared");
         b.awaitReady(Lab.DEFAULT_READY_TIMEOUT);
-        InGuest.startAgent(b);
+        agentLogs.add(InGuest.startAgent(b));
         await("the rebooted guest is ballooned again", Duration.ofSeconds(120),
                 () -> online(a).equals("0") && online(b).equals("0"));
     }
