@@ -245,7 +245,9 @@ public final class Guest {
         } catch (IOException e) {
             throw new UncheckedIOException("could not clear " + dirs.share().resolve("cmd"), e);
         }
-        return launch(qemu, spec, image, dirs);
+        Guest fresh = launch(qemu, spec, image, dirs);
+        fresh.commandSeq.set(commandSeq.get()); // the old commands' output files stay readable, none overwritten
+        return fresh;
     }
 
     /** Stops QEMU: QMP quit, then SIGTERM, then SIGKILL, each after a grace period. Never throws. */

@@ -122,6 +122,30 @@ class GuestLinkTest {
     }
 
     @Test
+    void afterAThrottledBurstTheGuestsFramesAreReadAgain() throws Exception {
+        byte[] junk = new byte[400 * 1024];
+        java.util.Arrays.fill(junk, (byte) 0x55);
+        guest = ListenerTransport.unix(dir.resolve("agent.sock"), loop, new ProtocolInitializer(
+                () -> new SimpleChannelInboundHandler<Envelope>() {
+                    @Override
+                    protected void channelRead0(ChannelHandlerContext ctx, Envelope msg) {
+                        if (msg.hasHello()) {
+                            ctx.writeAndFlush(guestHello(ProtocolVersion.MAJOR));
+                            // junk beyond a second's budget, then a report every 100 ms
+                            ctx.channel().pipeline().firstContext().writeAndFlush(io.netty.buffer.Unpooled.wrappedBuffer(junk));
+                            ctx.executor().scheduleAtFixedRate(() -> ctx.writeAndFlush(facts("0")), 100, 100,
+                                    TimeUnit.MILLISECONDS);
+                        }
+                    }
+                }));
+        guest.open();
+        link = new GuestLink("vm0", dir.resolve("agent.sock"), loop, l -> { });
+        await(() -> link.counters().snapshot().throttled() >= 1);
+        await(() -> link.latestFacts().isPresent());
+        assertEquals(AgentState.CONNECTED, link.state());
+    }
+
+    @Test
     void factsFromBeforeAReconnectAreDroppedAndTheNewHelloIsTheTruth() throws Exception {
         fakeGuest(guestHello(ProtocolVersion.MAJOR, "0-3"), facts("0"));
         await(() -> link.latestFacts().isPresent());
