@@ -15,6 +15,18 @@ vcpubal_requirements=(
   "xz:xz-utils"
   "zstd:zstd"
   "apt-get:apt"
+  # packaging tests: the Debian systemd guest's root, reading and installing the RPMs, lintian, unit checks
+  "mmdebstrap:mmdebstrap"
+  "rpm:rpm"
+  "lintian:lintian"
+  "systemd-analyze:systemd"
+  # backend = libvirt: the Java binding loads libvirt0; LibvirtIT runs a real libvirtd with TCG domains
+  "pkg:libvirt0:libvirt0"
+  "virsh:libvirt-clients"
+  "libvirtd:libvirt-daemon"
+  "pkg:libvirt-daemon-driver-qemu:libvirt-daemon-driver-qemu"
+  # MetricsIT: a real Prometheus server scrapes the daemon; promtool lints the exposition and the alert rules
+  "promtool:prometheus"
 )
 
 vcpubal_missing_packages() {

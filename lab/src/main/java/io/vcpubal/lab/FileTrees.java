@@ -11,12 +11,12 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 
 /** Small file helpers the JDK lacks. */
-final class FileTrees {
+public final class FileTrees {
     private FileTrees() {
     }
 
     /** Deletes a tree without following symlinks; a missing tree is fine. */
-    static void deleteRecursively(Path root) {
+    public static void deleteRecursively(Path root) {
         if (root == null || !Files.exists(root, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             return;
         }
@@ -56,7 +56,7 @@ final class FileTrees {
     }
 
     /** Writes a file with the given permissions, e.g. "rwxr-xr-x". */
-    static void write(Path file, String text, String permissions) {
+    public static void write(Path file, String text, String permissions) {
         try {
             Files.createDirectories(file.getParent());
             Files.writeString(file, text);

@@ -10,14 +10,14 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** Runs a short-lived host tool (apt, dpkg, depmod, ...) and fails with its output if it fails. */
-final class HostCommand {
+public final class HostCommand {
     private static final long TIMEOUT_MINUTES = 15;
 
     private HostCommand() {
     }
 
     /** Runs {@code tool args} in {@code dir}; returns stdout lines; stderr goes into the error message. */
-    static List<String> run(Path dir, HostTool tool, String... args) {
+    public static List<String> run(Path dir, HostTool tool, String... args) {
         List<String> command = new ArrayList<>();
         command.add(tool.require().toString());
         command.addAll(List.of(args));
@@ -28,7 +28,7 @@ final class HostCommand {
      * Runs a command with optional stdin/stdout files. Output not redirected is captured (stderr into a
      * temporary file, so a chatty tool cannot block on a full pipe).
      */
-    static List<String> run(Path dir, List<String> command, Path stdin, Path stdout) {
+    public static List<String> run(Path dir, List<String> command, Path stdin, Path stdout) {
         Path err = null;
         Path captured = null;
         try {

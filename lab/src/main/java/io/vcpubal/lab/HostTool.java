@@ -10,22 +10,25 @@ import java.util.Optional;
 import java.util.Set;
 
 /** A host program the lab runs, with the Debian package that provides it. */
-record HostTool(String command, String debianPackage) {
+public record HostTool(String command, String debianPackage) {
     static final HostTool QEMU = new HostTool("qemu-system-x86_64", "qemu-system-x86");
     static final HostTool DEPMOD = new HostTool("depmod", "kmod");
-    static final HostTool CPIO = new HostTool("cpio", "cpio");
+    public static final HostTool CPIO = new HostTool("cpio", "cpio");
     static final HostTool APT_GET = new HostTool("apt-get", "apt");
     static final HostTool APT_CACHE = new HostTool("apt-cache", "apt");
-    static final HostTool DPKG = new HostTool("dpkg", "dpkg");
+    public static final HostTool DPKG = new HostTool("dpkg", "dpkg");
     static final HostTool XZ = new HostTool("xz", "xz-utils");
     static final HostTool ZSTD = new HostTool("zstd", "zstd");
     static final HostTool SETPRIV = new HostTool("setpriv", "util-linux");
+    /** Builds the Debian systemd guest's root (see {@code io.vcpubal.lab.debian}). */
+    public static final HostTool MMDEBSTRAP = new HostTool("mmdebstrap", "mmdebstrap");
+    public static final HostTool TAR = new HostTool("tar", "tar");
 
     /** sbin directories are searched too: a non-root PATH often lacks them, and depmod lives there. */
     private static final List<String> EXTRA_DIRS = List.of("/usr/local/sbin", "/usr/sbin", "/sbin");
 
     /** The executable, searched on PATH and then in the sbin directories. */
-    Optional<Path> find() {
+    public Optional<Path> find() {
         Set<String> dirs = new LinkedHashSet<>();
         String path = System.getenv("PATH");
         if (path != null) {
@@ -46,7 +49,7 @@ record HostTool(String command, String debianPackage) {
     }
 
     /** The executable, or a {@link LabException} naming the package to install. */
-    Path require() {
+    public Path require() {
         return find().orElseThrow(() -> new LabException(missingMessage(List.of(this))));
     }
 

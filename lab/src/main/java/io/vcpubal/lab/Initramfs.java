@@ -13,12 +13,12 @@ import java.util.stream.Stream;
 import java.util.zip.GZIPOutputStream;
 
 /** Packs a staging directory into a gzip'd newc cpio archive, the format the kernel unpacks as initramfs. */
-final class Initramfs {
+public final class Initramfs {
     private Initramfs() {
     }
 
     /** Writes {@code target} from everything under {@code staging}, owned by root:root. */
-    static void write(Path staging, Path target) {
+    public static void write(Path staging, Path target) {
         Path list = null;
         Path raw = null;
         try {

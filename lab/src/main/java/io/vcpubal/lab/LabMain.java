@@ -54,6 +54,11 @@ public final class LabMain implements Callable<Integer> {
     @Option(names = "--demo", description = "show the host plugin step by step instead of running the experiment")
     boolean demo;
 
+    @Option(names = "--backend", defaultValue = "qmp",
+            description = "demo: qmp (the lab starts QEMU itself) or libvirt (TCG domains in a libvirtd, found by the"
+                    + " host plugin with no VM configured) (default ${DEFAULT-VALUE})")
+    String backend;
+
     @Option(names = "--repeats", defaultValue = "3", description = "experiment: runs per workload and mode (default ${DEFAULT-VALUE})")
     int repeats;
 
@@ -106,7 +111,7 @@ public final class LabMain implements Callable<Integer> {
             List<Integer> w = weights != null ? weights : java.util.Collections.nCopies(guests, 1);
             try {
                 if (demo) {
-                    return new LabDemo(guests, v, w).run(image);
+                    return new LabDemo(guests, v, w, backend).run(image);
                 }
                 List<Workload> ws = quick ? List.of(Workload.LOCK) : workloads == null ? List.of(Workload.values())
                         : workloads.stream().map(Workload::byId).toList();

@@ -16,8 +16,8 @@ import java.util.function.LongFunction;
  * records its owner JVM (pid and start time, so a reused pid is not mistaken for the owner) and each guest
  * directory its QEMU pid.
  */
-final class StaleRuns {
-    static final String PREFIX = "vcpubal-lab-";
+public final class StaleRuns {
+    public static final String PREFIX = "vcpubal-lab-";
     static final String OWNER_FILE = "owner";
     static final String QEMU_PID_FILE = "qemu.pid";
     /** A directory without an owner file may be one that another JVM is creating right now. */
@@ -53,7 +53,7 @@ final class StaleRuns {
         return parts[1].equals("?") || parts[1].equals(start.get().toString());
     }
 
-    static void markOwner(Path runDir) throws IOException {
+    public static void markOwner(Path runDir) throws IOException {
         Files.writeString(runDir.resolve(OWNER_FILE), ownerLine(ProcessHandle.current()) + "\n");
     }
 

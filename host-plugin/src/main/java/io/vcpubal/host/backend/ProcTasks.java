@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.OptionalInt;
 import java.util.OptionalLong;
 import java.util.stream.Stream;
 
@@ -30,6 +31,17 @@ public final class ProcTasks {
                     .map(Integer::parseInt).sorted().toList();
         } catch (IOException e) {
             return List.of();
+        }
+    }
+
+    /** The process (thread group) thread {@code tid} belongs to ({@code Tgid:} of /proc/TID/status); empty when gone. */
+    public OptionalInt processOf(int tid) {
+        try (Stream<String> lines = Files.lines(proc.resolve(tid + "/status"))) {
+            return lines.filter(l -> l.startsWith("Tgid:")).findFirst().map(l -> l.substring(5).trim())
+                    .filter(v -> v.matches("\\d{1,10}")).map(v -> OptionalInt.of(Integer.parseInt(v)))
+                    .orElse(OptionalInt.empty());
+        } catch (IOException | java.io.UncheckedIOException e) {
+            return OptionalInt.empty();
         }
     }
 

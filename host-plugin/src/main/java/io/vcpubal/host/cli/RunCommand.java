@@ -1,6 +1,8 @@
 package io.vcpubal.host.cli;
 
 import io.vcpubal.host.backend.Backends;
+import io.vcpubal.host.backend.HypervisorBackend;
+import io.vcpubal.host.backend.libvirt.LibvirtBackend;
 import io.vcpubal.host.cgroup.VmCgroups;
 import io.vcpubal.host.daemon.CpuWeights;
 import io.vcpubal.host.config.HostConfig;
@@ -9,6 +11,8 @@ import io.vcpubal.host.control.ControlServer;
 import io.vcpubal.host.daemon.HostDaemon;
 import io.vcpubal.host.topology.HostTopology;
 import io.vcpubal.host.topology.SysfsTopologyDiscovery;
+import io.vcpubal.host.metrics.MetricsServer;
+import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -46,19 +50,7 @@ public final class RunCommand implements Callable<Integer> {
         HostConfig config;
         HostTopology topology;
         try {
-            Path file = configFile != null ? configFile : HostConfig.DEFAULT_CONFIG;
-            if (configFile != null && !Files.exists(configFile)) {
-                throw new IllegalArgumentException("config file " + configFile + " does not exist");
-            }
-            config = Files.exists(file) ? HostConfig.read(file) : HostConfig.defaults();
-            List<VmConfig> vms = new ArrayList<>(config.vms());
-            for (String s : vmSpecs) {
-                vms.add(VmConfig.parse(s));
-            }
-            config = config.withVms(vms);
-            if (control != null) {
-                config = config.withControlSocket(control);
-            }
+            config = readConfig();
             topology = new SysfsTopologyDiscovery(sysRoot).discover();
         } catch (IllegalArgumentException e) {
             System.err.println("vcpubal-host run: " + e.getMessage());
@@ -66,8 +58,11 @@ public final class RunCommand implements Callable<Integer> {
         }
         HostDaemon daemon;
         try {
-            daemon = new HostDaemon(config, topology, Backends.create(config.backend(), Duration.ofSeconds(2)),
-                    CpuWeights.of(VmCgroups.open(Path.of("/"))), Duration.ofSeconds(3));
+            HypervisorBackend backend = Backends.create(config, Duration.ofSeconds(2));
+            // libvirt weighs its own domain cgroups (cpu_shares); moving its threads into ours would fight it
+            CpuWeights weights = backend instanceof LibvirtBackend lv ? lv.cpuWeights()
+                    : CpuWeights.of(VmCgroups.open(Path.of("/")));
+            daemon = new HostDaemon(config, topology, backend, weights, Duration.ofSeconds(3));
         } catch (IllegalArgumentException e) {
             System.err.println("vcpubal-host run: " + e.getMessage());
             return 2;
@@ -81,14 +76,64 @@ public final class RunCommand implements Callable<Integer> {
             daemon.close();
             return 1;
         }
+        MetricsServer metrics = null;
+        if (config.metricsListen() != null) {
+            InetSocketAddress at = MetricsServer.parseListen(config.metricsListen());
+            try {
+                metrics = MetricsServer.start(at, daemon::status, config.backend());
+            } catch (java.io.IOException e) {
+                System.err.println("vcpubal-host run: metrics-listen " + config.metricsListen() + ": " + e.getMessage());
+                server.close();
+                daemon.close();
+                return 1;
+            }
+            daemon.reportTo(metrics.events());
+            org.slf4j.LoggerFactory.getLogger(RunCommand.class).info("Prometheus metrics at http://{}:{}/metrics",
+                    config.metricsListen().substring(0, config.metricsListen().lastIndexOf(':')), metrics.port());
+        }
         daemon.start();
+        reloadOnSighup(daemon);
         CountDownLatch stopped = new CountDownLatch(1);
+        MetricsServer endpoint = metrics;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
             server.close();
             daemon.close();
+            if (endpoint != null) {
+                endpoint.close();
+            }
             stopped.countDown();
         }, "vcpubal-host-shutdown"));
         stopped.await();
         return 0;
+    }
+
+    /** The config file (default one: missing is fine) plus the --vm options, with --control applied. */
+    private HostConfig readConfig() throws java.io.IOException {
+        Path file = configFile != null ? configFile : HostConfig.DEFAULT_CONFIG;
+        if (configFile != null && !Files.exists(configFile)) {
+            throw new IllegalArgumentException("config file " + configFile + " does not exist");
+        }
+        HostConfig config = Files.exists(file) ? HostConfig.read(file) : HostConfig.defaults();
+        List<VmConfig> vms = new ArrayList<>(config.vms());
+        for (String s : vmSpecs) {
+            vms.add(VmConfig.parse(s));
+        }
+        config = config.withVms(vms);
+        return control != null ? config.withControlSocket(control) : config;
+    }
+
+    /**
+     * SIGHUP re-reads the VMs of the config file (and the same --vm options); other settings need a restart.
+     * A config that does not parse changes nothing and is logged.
+     */
+    private void reloadOnSighup(HostDaemon daemon) {
+        org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(RunCommand.class);
+        sun.misc.Signal.handle(new sun.misc.Signal("HUP"), sig -> new Thread(() -> {
+            try {
+                daemon.reload(readConfig().vms());
+            } catch (Exception e) {
+                log.error("SIGHUP: config not applied: {}", e.getMessage());
+            }
+        }, "sighup-reload").start());
     }
 }

@@ -1,6 +1,7 @@
 package io.vcpubal.host.config;
 
 import io.vcpubal.host.backend.Backends;
+import io.vcpubal.host.metrics.MetricsServer;
 import io.vcpubal.protocol.Bounds;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -21,16 +22,21 @@ import java.util.Set;
  * emulator-cpus = 0                    # where QEMU's emulator threads go (cpulist; default: all host CPUs)
  * reconcile-interval-ms = 5000         # periodic re-check besides event-driven reconciles
  * lease-ms = 15000                     # balloon lease the guests get; renewed at a third of it
- * backend = qmp                        # hypervisor backend (this build: qmp)
+ * backend = qmp                        # hypervisor backend: qmp (VMs listed here) or libvirt (VMs found)
+ * libvirt-uri = qemu:///system         # backend = libvirt: the libvirtd to manage
+ * manage-all = false                   # backend = libvirt: also pin domains without the vcpubal channel
  * control-group = vcpubal              # a group whose members may run `status` (default: root only)
+ * metrics-listen = 127.0.0.1:9464      # Prometheus endpoint, IP:PORT (default: off)
  * vm = name=web,weight=512,qmp=/run/qemu/web.qmp,agent=/run/qemu/web.agent
  * vm = name=db,weight=256,qmp=/run/qemu/db.qmp,agent=/run/qemu/db.agent,max-vcpus=8
  * </pre>
  */
 public record HostConfig(Path controlSocket, String reservedCpus, String emulatorCpus, long reconcileIntervalMs,
-                         int leaseMs, String backend, String controlGroup, List<VmConfig> vms) {
+                         int leaseMs, String backend, String controlGroup, List<VmConfig> vms, String libvirtUri,
+                         boolean manageAll, String metricsListen) {
     public static final Path DEFAULT_CONFIG = Path.of("/etc/vcpubal/host.conf");
     public static final Path DEFAULT_CONTROL = Path.of("/run/vcpubal/host.sock");
+    public static final String DEFAULT_LIBVIRT_URI = "qemu:///system";
 
     public HostConfig {
         vms = List.copyOf(vms);
@@ -46,6 +52,16 @@ public record HostConfig(Path controlSocket, String reservedCpus, String emulato
         if (!Backends.KNOWN.contains(backend)) {
             throw new IllegalArgumentException("backend must be one of " + Backends.KNOWN + ", got '" + backend + "'");
         }
+        if (libvirtUri == null || libvirtUri.isBlank()) {
+            throw new IllegalArgumentException("libvirt-uri is empty");
+        }
+        if (backend.equals("libvirt") && !vms.isEmpty()) {
+            throw new IllegalArgumentException("backend = libvirt finds its VMs itself: remove the vm lines (" + vms.get(0).name()
+                    + ", ...) or use backend = qmp");
+        }
+        if (metricsListen != null) {
+            MetricsServer.parseListen(metricsListen); // a bad address fails at start, not at the first scrape
+        }
         if (leaseMs < Bounds.MIN_LEASE_MS || leaseMs > Bounds.MAX_LEASE_MS) {
             throw new IllegalArgumentException("lease-ms must be " + Bounds.MIN_LEASE_MS + ".." + Bounds.MAX_LEASE_MS
                     + ", got " + leaseMs);
@@ -53,24 +69,43 @@ public record HostConfig(Path controlSocket, String reservedCpus, String emulato
     }
 
     public static HostConfig defaults() {
-        return new HostConfig(DEFAULT_CONTROL, "", "", 5_000, 15_000, "qmp", null, List.of());
+        return new HostConfig(DEFAULT_CONTROL, "", "", 5_000, 15_000, "qmp", null, List.of(), DEFAULT_LIBVIRT_URI, false,
+                null);
     }
 
     public HostConfig withVms(List<VmConfig> newVms) {
         return new HostConfig(controlSocket, reservedCpus, emulatorCpus, reconcileIntervalMs, leaseMs, backend,
-                controlGroup, newVms);
+                controlGroup, newVms, libvirtUri, manageAll, metricsListen);
     }
 
     public HostConfig withControlSocket(Path socket) {
-        return new HostConfig(socket, reservedCpus, emulatorCpus, reconcileIntervalMs, leaseMs, backend, controlGroup, vms);
+        return new HostConfig(socket, reservedCpus, emulatorCpus, reconcileIntervalMs, leaseMs, backend, controlGroup, vms,
+                libvirtUri, manageAll, metricsListen);
     }
 
     public HostConfig withReservedCpus(String cpus) {
-        return new HostConfig(controlSocket, cpus, emulatorCpus, reconcileIntervalMs, leaseMs, backend, controlGroup, vms);
+        return new HostConfig(controlSocket, cpus, emulatorCpus, reconcileIntervalMs, leaseMs, backend, controlGroup, vms,
+                libvirtUri, manageAll, metricsListen);
     }
 
     public HostConfig withReconcileIntervalMs(long ms) {
-        return new HostConfig(controlSocket, reservedCpus, emulatorCpus, ms, leaseMs, backend, controlGroup, vms);
+        return new HostConfig(controlSocket, reservedCpus, emulatorCpus, ms, leaseMs, backend, controlGroup, vms,
+                libvirtUri, manageAll, metricsListen);
+    }
+
+    public HostConfig withBackend(String name) {
+        return new HostConfig(controlSocket, reservedCpus, emulatorCpus, reconcileIntervalMs, leaseMs, name, controlGroup,
+                vms, libvirtUri, manageAll, metricsListen);
+    }
+
+    public HostConfig withLibvirt(String uri, boolean all) {
+        return new HostConfig(controlSocket, reservedCpus, emulatorCpus, reconcileIntervalMs, leaseMs, backend,
+                controlGroup, vms, uri, all, metricsListen);
+    }
+
+    public HostConfig withMetricsListen(String listen) {
+        return new HostConfig(controlSocket, reservedCpus, emulatorCpus, reconcileIntervalMs, leaseMs, backend,
+                controlGroup, vms, libvirtUri, manageAll, listen);
     }
 
     /** Reads a config file; errors name the file and line. */
@@ -87,6 +122,9 @@ public record HostConfig(Path controlSocket, String reservedCpus, String emulato
         int lease = c.leaseMs();
         String backend = c.backend();
         String group = c.controlGroup();
+        String uri = c.libvirtUri();
+        boolean all = c.manageAll();
+        String metrics = c.metricsListen();
         List<VmConfig> vms = new ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i);
@@ -112,8 +150,12 @@ public record HostConfig(Path controlSocket, String reservedCpus, String emulato
                     case "backend" -> backend = value;
                     case "control-group" -> group = value.isEmpty() ? null : value;
                     case "vm" -> vms.add(VmConfig.parse(value));
+                    case "libvirt-uri" -> uri = value;
+                    case "manage-all" -> all = bool(value);
+                    case "metrics-listen" -> metrics = value.isEmpty() ? null : value;
                     default -> throw new IllegalArgumentException("unknown key '" + key + "' (known: control,"
-                            + " reserved-cpus, emulator-cpus, reconcile-interval-ms, lease-ms, backend, control-group, vm)");
+                            + " reserved-cpus, emulator-cpus, reconcile-interval-ms, lease-ms, backend, control-group, vm, libvirt-uri, manage-all,"
+                            + " metrics-listen)");
                 }
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException(where + key + " '" + value + "' is not a whole number");
@@ -122,9 +164,17 @@ public record HostConfig(Path controlSocket, String reservedCpus, String emulato
             }
         }
         try {
-            return new HostConfig(control, reserved, emulator, interval, lease, backend, group, vms);
+            return new HostConfig(control, reserved, emulator, interval, lease, backend, group, vms, uri, all, metrics);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(origin + ": " + e.getMessage());
         }
+    }
+
+    private static boolean bool(String value) {
+        return switch (value) {
+            case "true", "yes", "1" -> true;
+            case "false", "no", "0" -> false;
+            default -> throw new IllegalArgumentException("'" + value + "' is not true or false");
+        };
     }
 }

@@ -13,4 +13,19 @@ public interface ControlHandler {
 
     /** The {@code set-weight} op. */
     void setWeight(String vm, int weight) throws Exception;
+
+    /** The {@code add-vm} op: a VM spec as {@code run --vm} takes it. */
+    default void addVm(String spec) throws Exception {
+        throw new UnsupportedOperationException("add-vm is not supported here");
+    }
+
+    /** The {@code remove-vm} op. */
+    default void removeVm(String vm) throws Exception {
+        throw new UnsupportedOperationException("remove-vm is not supported here");
+    }
+
+    /** The {@code notify} op: the libvirt hook's hint that domain {@code vm} had {@code event}. */
+    default void notify(String vm, String event) throws Exception {
+        throw new UnsupportedOperationException("notify is not supported here");
+    }
 }

@@ -13,11 +13,17 @@ import jdk.net.UnixDomainPrincipal;
  * <pre>
  * {"op":"status"}                              -> {"ok":true,"vms":[...VmStatus...]}
  * {"op":"set-weight","vm":"web","weight":512}  -> {"ok":true}
+ * {"op":"add-vm","spec":"name=web,weight=512,qmp=/run/web.qmp,agent=/run/web.agent"} -> {"ok":true}
+ * {"op":"remove-vm","vm":"web"}                -> {"ok":true} once the guest has its vCPUs back
+ * {"op":"notify","vm":"web","event":"started"} -> {"ok":true} (a hint; the daemon looks for itself)
  * anything else, or not allowed for the peer   -> {"ok":false,"error":"..."}
  * </pre>
  */
 final class ControlProtocol {
     static final Gson GSON = new Gson();
+    /** What a libvirt domain name may look like here: printable, no spaces, and short enough to log. */
+    private static final java.util.regex.Pattern DOMAIN_NAME = java.util.regex.Pattern.compile("[\\x21-\\x7e]{1,255}");
+    private static final java.util.regex.Pattern EVENT = java.util.regex.Pattern.compile("[a-z][a-z_-]{0,31}");
 
     private final ControlHandler handler;
     private final ControlAccess access;
@@ -46,7 +52,11 @@ final class ControlProtocol {
             switch (op) {
                 case "status" -> out.add("vms", GSON.toJsonTree(handler.status()));
                 case "set-weight" -> handler.setWeight(text(req, "vm"), integer(req, "weight"));
-                default -> throw new IllegalArgumentException("unknown op '" + op + "' (known: status, set-weight)");
+                case "add-vm" -> handler.addVm(text(req, "spec"));
+                case "remove-vm" -> handler.removeVm(text(req, "vm"));
+                case "notify" -> handler.notify(bounded(req, "vm", DOMAIN_NAME), bounded(req, "event", EVENT));
+                default -> throw new IllegalArgumentException("unknown op '" + op + "' (known: status, set-weight,"
+                        + " add-vm, remove-vm, notify)");
             }
         } catch (Exception e) {
             return error(e.getMessage() == null ? e.toString() : e.getMessage());
@@ -78,6 +88,14 @@ final class ControlProtocol {
             throw new IllegalArgumentException("request needs a string field '" + field + "'");
         }
         return e.getAsString();
+    }
+
+    private static String bounded(JsonObject req, String field, java.util.regex.Pattern allowed) {
+        String v = text(req, field);
+        if (!allowed.matcher(v).matches()) {
+            throw new IllegalArgumentException("field '" + field + "' must match " + allowed.pattern());
+        }
+        return v;
     }
 
     private static int integer(JsonObject req, String field) {

@@ -117,6 +117,21 @@ public final class ControlServer implements AutoCloseable {
             public void setWeight(String vm, int weight) throws Exception {
                 daemon.setWeight(vm, weight);
             }
+
+            @Override
+            public void addVm(String spec) throws Exception {
+                daemon.addVm(io.vcpubal.host.config.VmConfig.parse(spec));
+            }
+
+            @Override
+            public void removeVm(String vm) throws Exception {
+                daemon.removeVm(vm);
+            }
+
+            @Override
+            public void notify(String vm, String event) {
+                daemon.notifyEvent(vm, event);
+            }
         };
     }
 

@@ -4,8 +4,10 @@ import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
 import io.vcpubal.host.backend.BackendException;
+import io.vcpubal.host.metrics.DaemonEvents;
 import io.vcpubal.host.backend.HypervisorBackend;
 import io.vcpubal.host.backend.VcpuThread;
+import io.vcpubal.host.backend.VmDiscovery;
 import io.vcpubal.host.backend.VmProcess;
 import io.vcpubal.host.config.HostConfig;
 import io.vcpubal.host.config.VmConfig;
@@ -40,6 +42,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -65,6 +68,13 @@ import org.slf4j.LoggerFactory;
  * <p>Rounds come from a period, from guest events (coalesced, at most {@link #MIN_ROUND_SPACING_MS} apart
  * in total: a chatty guest cannot drive the loop) and from a one-second liveness check of every QEMU process
  * (a restarted QEMU is found within a second). Leases are renewed on their own thread.
+ *
+ * <p>The set of VMs changes at run time ({@link VmOrigin}): {@code add-vm}/{@code remove-vm} over the control
+ * socket, a SIGHUP re-reading host.conf ({@link #reload}), and a backend that finds VMs itself
+ * ({@link VmDiscovery}: libvirt). Every change of the set runs on the reconcile thread, between rounds, and is
+ * followed by a re-plan. A VM whose QEMU exits loses its share at once; its observations back off (1 s doubling
+ * to {@value #MAX_OBSERVE_BACKOFF_MS} ms), and after {@value #GONE_GRACE_MS} ms without a process it is
+ * released for good instead of being retried forever.
  */
 public final class HostDaemon implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(HostDaemon.class);
@@ -73,11 +83,15 @@ public final class HostDaemon implements AutoCloseable {
     static final long MIN_ROUND_SPACING_MS = 250;
     /** How long close() gives all guests together to take their vCPUs back. */
     static final Duration RESTORE_DEADLINE = Duration.ofSeconds(5);
+    static final long MAX_OBSERVE_BACKOFF_MS = 10_000;
+    static final long GONE_GRACE_MS = 30_000;
 
     private final HostConfig config;
     private final HostTopology topology;
     private final ReservedCpus reserved;
     private final HypervisorBackend backend;
+    /** The backend's discovery, null when VMs come only from the config and the control socket. */
+    private final VmDiscovery discovery;
     private final Duration observeTimeout;
     private final CpuWeights weights;
     private final EventLoopGroup loop = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
@@ -90,8 +104,12 @@ public final class HostDaemon implements AutoCloseable {
     private final AtomicBoolean closing = new AtomicBoolean();
     private final Reconciler reconciler = new Reconciler(this::pin);
     private volatile long lastRoundStartMs;
+    /** {@link #GONE_GRACE_MS}; shorter in tests. */
+    volatile long goneGraceMs = GONE_GRACE_MS;
     private Plan lastPlan;
     private Plan loggedPlan;
+    /** Where rounds, balloons and renewals are reported for metrics; set before {@link #start}. */
+    private volatile DaemonEvents events = DaemonEvents.NONE;
 
     public HostDaemon(HostConfig config, HostTopology topology, HypervisorBackend backend) {
         this(config, topology, backend, CpuWeights.none(), Duration.ofSeconds(3));
@@ -102,14 +120,8 @@ public final class HostDaemon implements AutoCloseable {
      */
     public HostDaemon(HostConfig config, HostTopology topology, HypervisorBackend backend, CpuWeights weights,
                       Duration observeTimeout) {
-        if (config.vms().isEmpty()) {
-            throw new IllegalArgumentException("no VM configured: give --vm or vm = lines in the config file");
-        }
-        for (VmConfig vm : config.vms()) {
-            if (vm.qmpSocket() == null) {
-                throw new IllegalArgumentException("VM " + vm.name() + " has no qmp= socket");
-            }
-        }
+        this.discovery = backend instanceof VmDiscovery d ? d : null;
+        config.vms().forEach(this::checkAddable);
         this.config = config;
         this.topology = topology;
         this.reserved = ReservedCpus.parse(config.reservedCpus(), config.emulatorCpus());
@@ -119,22 +131,237 @@ public final class HostDaemon implements AutoCloseable {
         this.observeTimeout = observeTimeout;
     }
 
+    /** Reports rounds, balloons and lease renewals to {@code events} (metrics); call before {@link #start}. */
+    public void reportTo(DaemonEvents events) {
+        this.events = events;
+    }
+
     public void start() {
         synchronized (lock) {
             for (VmConfig vm : config.vms()) {
-                backend.attach(vm);
-                GuestLink link = vm.agentSocket() == null ? null
-                        : new GuestLink(vm.name(), vm.agentSocket(), loop, l -> requestReconcile());
-                vms.put(vm.name(), new VmState(vm, link));
+                addLocked(vm, VmOrigin.CONFIG);
             }
+        }
+        if (discovery != null) {
+            discovery.startDiscovery(new VmDiscovery.Listener() {
+                @Override
+                public void found(VmConfig vm) {
+                    onReconcileThread(() -> adoptDiscovered(vm));
+                }
+
+                @Override
+                public void lost(String vm, String why) {
+                    onReconcileThread(() -> remove(vm, why, false));
+                }
+            });
+        } else if (config.vms().isEmpty()) {
+            LOG.info("no VM configured yet: add them with `vcpubal-host add-vm` or vm lines and SIGHUP");
         }
         reconcileThread.scheduleWithFixedDelay(this::roundSafely, 0, config.reconcileIntervalMs(), TimeUnit.MILLISECONDS);
         reconcileThread.scheduleWithFixedDelay(this::checkLiveness, 1000, 1000, TimeUnit.MILLISECONDS);
         long renewEvery = Math.max(200, config.leaseMs() / 3);
         renewThread.scheduleWithFixedDelay(this::renewLeases, renewEvery, renewEvery, TimeUnit.MILLISECONDS);
-        LOG.info("managing {} VMs on host CPUs {} (reserved for host {}, emulator {}) with the {} backend, cgroup weights: {}",
-                config.vms().size(), topology.cpus(), reserved.forHost(), reserved.forEmulator(), backend.name(),
-                weights.kind());
+        LOG.info("managing {} VMs{} on host CPUs {} (reserved for host {}, emulator {}) with the {} backend,"
+                + " CPU weights: {}", config.vms().size(), discovery == null ? "" : " plus those the backend finds",
+                topology.cpus(), reserved.forHost(), reserved.forEmulator(), backend.name(), weights.kind());
+    }
+
+    /** A VM the daemon may manage: a name, and a QMP socket unless the backend finds its VMs itself. */
+    private void checkAddable(VmConfig vm) {
+        if (discovery != null) {
+            throw new IllegalArgumentException("the " + backend.name() + " backend finds its VMs itself: VM " + vm.name()
+                    + " cannot be added by hand");
+        }
+        if (vm.qmpSocket() == null) {
+            throw new IllegalArgumentException("VM " + vm.name() + " has no qmp= socket");
+        }
+    }
+
+    private void addLocked(VmConfig vm, VmOrigin origin) {
+        backend.attach(vm);
+        GuestLink link = vm.agentSocket() == null ? null
+                : new GuestLink(vm.name(), vm.agentSocket(), loop, l -> requestReconcile());
+        vms.put(vm.name(), new VmState(vm, link, origin));
+    }
+
+    /** {@code add-vm}: manages one more VM from now on; the next round observes, plans and pins it. */
+    public void addVm(VmConfig vm) throws Exception {
+        checkAddable(vm);
+        awaitOnReconcileThread(() -> {
+            synchronized (lock) {
+                if (vms.containsKey(vm.name())) {
+                    throw new IllegalArgumentException("VM " + vm.name() + " is already managed");
+                }
+                addLocked(vm, VmOrigin.CONTROL);
+            }
+            LOG.info("VM {} added (weight {})", vm.name(), vm.weight());
+        });
+        requestReconcile();
+    }
+
+    /** {@code remove-vm}: gives the guest all its vCPUs back, unpins its threads and forgets it; the others re-plan. */
+    public void removeVm(String vm) throws Exception {
+        awaitOnReconcileThread(() -> {
+            synchronized (lock) {
+                if (!vms.containsKey(vm)) {
+                    throw new IllegalArgumentException("no VM named '" + vm + "' (known: " + vms.keySet() + ")");
+                }
+            }
+            remove(vm, "removed by remove-vm", true);
+        });
+    }
+
+    /**
+     * SIGHUP: the VMs of the config as re-read. Those from the config that are gone from it are removed (guest
+     * restored), new ones added, changed ones updated in place when only weight or vCPU bounds changed, else
+     * replaced. VMs added with add-vm stay unless the config now names them.
+     */
+    public void reload(List<VmConfig> fromConfig) throws Exception {
+        fromConfig.forEach(this::checkAddable);
+        awaitOnReconcileThread(() -> {
+            Map<String, VmConfig> wanted = new LinkedHashMap<>();
+            fromConfig.forEach(v -> wanted.put(v.name(), v));
+            List<String> stale = new ArrayList<>();
+            synchronized (lock) {
+                vms.forEach((name, s) -> {
+                    if (s.origin == VmOrigin.CONFIG && !wanted.containsKey(name)) {
+                        stale.add(name);
+                    }
+                });
+            }
+            for (String name : stale) {
+                remove(name, "no longer in the config", true);
+            }
+            wanted.values().forEach(v -> update(v, VmOrigin.CONFIG, true));
+            LOG.info("config re-read: {} VMs from it, {} removed", wanted.size(), stale.size());
+        });
+    }
+
+    /**
+     * {@code notify DOMAIN EVENT} from the libvirt hook: a hint, never trusted as a fact. The discovering backend
+     * looks at once; otherwise a round runs (a QEMU that started or stopped is observed).
+     */
+    public void notifyEvent(String vm, String event) {
+        if (discovery != null) {
+            discovery.hint(vm, event);
+        } else {
+            requestReconcile();
+        }
+    }
+
+    private void adoptDiscovered(VmConfig vm) {
+        update(vm, VmOrigin.DISCOVERED, false);
+    }
+
+    /** Adds {@code vm}, or applies new settings to the VM of that name (replacing it if its sockets changed). */
+    private void update(VmConfig vm, VmOrigin origin, boolean restoreGuestOnReplace) {
+        VmState existing;
+        synchronized (lock) {
+            existing = vms.get(vm.name());
+            if (existing != null && existing.config.equals(vm)) {
+                return;
+            }
+            if (existing != null && sameSockets(existing.config, vm)) {
+                LOG.info("VM {}: settings {} -> weight {}, vCPUs {}..{}", vm.name(), existing.config.weight(),
+                        vm.weight(), vm.minVcpus(), vm.maxVcpus() == 0 ? "all" : vm.maxVcpus());
+                existing.config = vm;
+                replanLocked();
+                requestReconcile();
+                return;
+            }
+        }
+        if (existing != null) {
+            remove(vm.name(), "its sockets changed", restoreGuestOnReplace);
+        }
+        synchronized (lock) {
+            addLocked(vm, origin);
+        }
+        LOG.info("VM {} {} (weight {}{})", vm.name(), origin == VmOrigin.DISCOVERED ? "found" : "added", vm.weight(),
+                vm.agentSocket() == null ? ", no agent" : ", agent " + vm.agentSocket());
+        requestReconcile();
+    }
+
+    private static boolean sameSockets(VmConfig a, VmConfig b) {
+        return java.util.Objects.equals(a.qmpSocket(), b.qmpSocket()) && java.util.Objects.equals(a.agentSocket(),
+                b.agentSocket()) && java.util.Objects.equals(a.pidfile(), b.pidfile());
+    }
+
+    /**
+     * On the reconcile thread: stops managing {@code vm}. With {@code restoreGuest} its agent first gets every
+     * vCPU back (a VM still running); a VM that stopped has nothing to restore. Then its threads' pins and its
+     * weight go back to what they were, and the others are re-planned.
+     */
+    private void remove(String vm, String why, boolean restoreGuest) {
+        VmState s;
+        synchronized (lock) {
+            s = vms.get(vm);
+        }
+        if (s == null) {
+            return;
+        }
+        if (restoreGuest) {
+            try {
+                restoreGuest(s).get(RESTORE_DEADLINE.toMillis() + 500, TimeUnit.MILLISECONDS);
+            } catch (Exception e) {
+                LOG.warn("VM {}: the guest did not take its vCPUs back within {} ms", vm, RESTORE_DEADLINE.toMillis());
+            }
+        }
+        backend.release(vm);
+        weights.release(vm);
+        if (s.link != null) {
+            s.link.close();
+        }
+        synchronized (lock) {
+            vms.remove(vm);
+            backend.detach(vm);
+            replanLocked();
+        }
+        events.removed(vm);
+        LOG.info("VM {} released: {}", vm, why);
+        requestReconcile();
+    }
+
+    /** Asks the guest to bring every vCPU QEMU has back online; completes at once without an agent. */
+    private CompletableFuture<?> restoreGuest(VmState s) {
+        GuestView g = GuestViews.of(s.link);
+        if (g == null || s.vcpus() == 0) {
+            return CompletableFuture.completedFuture(null);
+        }
+        CpuSet every = g.present().intersection(CpuSet.range(0, s.vcpus() - 1));
+        return s.link.setOnlineCpus(every.toString(), 0, RESTORE_DEADLINE).exceptionally(e -> {
+            LOG.warn("VM {}: could not restore vCPUs: {}", s.config.name(), cause(e).getMessage());
+            return null;
+        });
+    }
+
+    private void onReconcileThread(Runnable task) {
+        try {
+            reconcileThread.execute(() -> {
+                if (!closing.get()) {
+                    try {
+                        task.run();
+                    } catch (RuntimeException e) {
+                        LOG.error("changing the set of VMs failed: {}", e.toString(), e);
+                    }
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            // closing
+        }
+    }
+
+    /** Runs {@code task} between rounds and returns its failure to the caller (a control request). */
+    private void awaitOnReconcileThread(Runnable task) throws Exception {
+        if (closing.get()) {
+            throw new IllegalStateException("the daemon is stopping");
+        }
+        try {
+            reconcileThread.submit(task).get(COMMAND_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            throw e.getCause() instanceof Exception c ? c : e;
+        } catch (RejectedExecutionException e) {
+            throw new IllegalStateException("the daemon is stopping");
+        }
     }
 
     /** Runs a round soon; bursts of triggers coalesce, and rounds stay {@link #MIN_ROUND_SPACING_MS} apart. */
@@ -150,9 +377,20 @@ public final class HostDaemon implements AutoCloseable {
         }
     }
 
-    /** Changes a VM's weight and re-plans at once (status shows it); the pins follow in the next round. */
-    public void setWeight(String vm, int weight) {
+    /**
+     * Changes a VM's weight and re-plans at once (status shows it); the pins follow in the next round. A backend
+     * that finds its VMs keeps the weight where it reads it from (libvirt: the domain's metadata), first.
+     */
+    public void setWeight(String vm, int weight) throws Exception {
         VmConfig.checkWeight(weight);
+        synchronized (lock) {
+            if (!vms.containsKey(vm)) {
+                throw new IllegalArgumentException("no VM named '" + vm + "' (known: " + vms.keySet() + ")");
+            }
+        }
+        if (discovery != null) {
+            discovery.persistWeight(vm, weight);
+        }
         synchronized (lock) {
             VmState s = vms.get(vm);
             if (s == null) {
@@ -227,10 +465,14 @@ public final class HostDaemon implements AutoCloseable {
     }
 
     private void round() {
+        long started = System.nanoTime();
         observeAll();
         List<VmSteps> steps = new ArrayList<>();
+        boolean replanned;
         synchronized (lock) {
+            Plan before = lastPlan;
             replanLocked();
+            replanned = !java.util.Objects.equals(before, lastPlan);
             if (lastPlan == null) {
                 return;
             }
@@ -269,22 +511,31 @@ public final class HostDaemon implements AutoCloseable {
                 balloon(st.balloon());
             }
         }
+        events.round((System.nanoTime() - started) / 1e9, replanned);
+        int pins = result.outcomes().stream().mapToInt(o -> o.done().size()).sum();
+        if (pins > 0) {
+            // only rounds that changed something: an operator (and the lab) sees what one costs
+            LOG.info("round: {} VMs, {} pins applied in {} ms", steps.size(), pins,
+                    TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - started));
+        }
     }
 
     /** Observes every VM in parallel; waits at most {@link #observeTimeout} for each. */
     private void observeAll() {
         Map<String, Future<VmProcess>> running = new LinkedHashMap<>();
+        long now = System.currentTimeMillis();
         synchronized (lock) {
             for (VmState s : vms.values()) {
-                if (!s.observing) {
+                if (!s.observing && (s.process != null || now >= s.nextObserveMs)) {
                     s.observing = true;
+                    VmState observed = s;
                     String name = s.config.name();
                     running.put(name, observers.submit(() -> {
                         try {
                             return backend.observe(name);
                         } finally {
                             synchronized (lock) {
-                                vms.get(name).observing = false;
+                                observed.observing = false;
                             }
                         }
                     }));
@@ -307,13 +558,36 @@ public final class HostDaemon implements AutoCloseable {
                 return;
             }
             synchronized (lock) {
-                record(vms.get(e.getKey()), p, error);
+                VmState s = vms.get(e.getKey());
+                if (s != null) {
+                    record(s, p, error);
+                }
             }
+        }
+        retireGone();
+    }
+
+    /** VMs whose QEMU has been gone past the grace are released, not retried forever. */
+    private void retireGone() {
+        long now = System.currentTimeMillis();
+        List<String> gone = new ArrayList<>();
+        synchronized (lock) {
+            vms.forEach((name, s) -> {
+                if (s.process == null && s.goneSinceMs > 0 && now - s.goneSinceMs > goneGraceMs) {
+                    gone.add(name);
+                }
+            });
+        }
+        for (String vm : gone) {
+            remove(vm, "its QEMU exited " + goneGraceMs / 1000 + " s ago and did not come back (add it again with"
+                    + " add-vm or SIGHUP)", false);
         }
     }
 
     private void record(VmState s, VmProcess p, String error) {
         if (p != null) {
+            s.misses = 0;
+            s.goneSinceMs = 0;
             if (!p.sameProcess(s.process)) {
                 if (s.process != null) {
                     LOG.info("VM {}: QEMU process {} replaced by {}: re-pinning", s.config.name(), s.process.pid(), p.pid());
@@ -329,6 +603,12 @@ public final class HostDaemon implements AutoCloseable {
             LOG.warn("VM {}: QEMU process {} is gone; its share is released until it is back", s.config.name(),
                     s.process.pid());
             s.newProcess(null);
+            s.goneSinceMs = System.currentTimeMillis();
+        }
+        if (s.process == null) {
+            s.misses++;
+            s.nextObserveMs = System.currentTimeMillis()
+                    + Math.min(MAX_OBSERVE_BACKOFF_MS, 1000L << Math.min(s.misses - 1, 10));
         }
         if (!error.equals(s.observeError)) {
             LOG.warn("{}{}", error, s.process != null ? " (keeping its last pins)" : "");
@@ -374,7 +654,8 @@ public final class HostDaemon implements AutoCloseable {
     private void pin(Action action) throws Exception {
         VmProcess p;
         synchronized (lock) {
-            p = vms.get(action.vm()).process;
+            VmState s = vms.get(action.vm());
+            p = s == null ? null : s.process;
         }
         if (p == null) {
             throw new BackendException("VM " + action.vm() + ": no QEMU process");
@@ -442,7 +723,9 @@ public final class HostDaemon implements AutoCloseable {
             s.balloonPending = true;
         }
         int lease = b.leased() ? config.leaseMs() : 0;
+        long sent = System.nanoTime();
         s.link.setOnlineCpus(b.online().toString(), lease, COMMAND_TIMEOUT).whenComplete((r, e) -> {
+            events.balloon(b.vm(), "hotplug", outcome(r, e), (System.nanoTime() - sent) / 1e9);
             synchronized (lock) {
                 s.balloonPending = false;
                 if (e == null && r.getErrorsCount() == 0) {
@@ -467,6 +750,18 @@ public final class HostDaemon implements AutoCloseable {
         });
     }
 
+    private static DaemonEvents.BalloonOutcome outcome(SetOnlineVcpusResult r, Throwable e) {
+        if (e == null) {
+            return r.getErrorsCount() == 0 ? DaemonEvents.BalloonOutcome.APPLIED : DaemonEvents.BalloonOutcome.FAILED;
+        }
+        Throwable c = cause(e);
+        if (c instanceof GuestCommandException g && g.code() == Error.Code.REFUSED) {
+            return DaemonEvents.BalloonOutcome.REFUSED;
+        }
+        return c instanceof GuestCommandException g && g.timedOut() ? DaemonEvents.BalloonOutcome.TIMEOUT
+                : DaemonEvents.BalloonOutcome.FAILED;
+    }
+
     private static Throwable cause(Throwable e) {
         return (e instanceof ExecutionException || e instanceof java.util.concurrent.CompletionException)
                 && e.getCause() != null ? e.getCause() : e;
@@ -475,9 +770,10 @@ public final class HostDaemon implements AutoCloseable {
     /** Every second: a QEMU that exited or was replaced, or a VM not yet observed, gets a round at once. */
     private void checkLiveness() {
         boolean due = false;
+        long now = System.currentTimeMillis();
         synchronized (lock) {
             for (VmState s : vms.values()) {
-                if (s.process == null || !backend.stillRunning(s.process)) {
+                if (s.process == null ? now >= s.nextObserveMs : !backend.stillRunning(s.process)) {
                     due = true;
                 }
             }
@@ -498,6 +794,7 @@ public final class HostDaemon implements AutoCloseable {
         }
         for (VmState s : leased) {
             s.link.renewLease(config.leaseMs(), COMMAND_TIMEOUT).whenComplete((r, e) -> {
+                events.leaseRenewal(s.config.name(), e == null);
                 if (e == null) {
                     return;
                 }
@@ -548,14 +845,7 @@ public final class HostDaemon implements AutoCloseable {
             all = new LinkedHashMap<>(vms);
         }
         for (VmState s : all.values()) {
-            GuestView g = GuestViews.of(s.link);
-            if (g != null && s.vcpus() > 0) {
-                CpuSet every = g.present().intersection(CpuSet.range(0, s.vcpus() - 1));
-                restores.add(s.link.setOnlineCpus(every.toString(), 0, RESTORE_DEADLINE).exceptionally(e -> {
-                    LOG.warn("VM {}: could not restore vCPUs: {}", s.config.name(), cause(e).getMessage());
-                    return null;
-                }));
-            }
+            restores.add(restoreGuest(s));
         }
         try {
             CompletableFuture.allOf(restores.toArray(CompletableFuture[]::new))

@@ -30,7 +30,11 @@ final class StatusView {
                 p == null ? "-" : p.mode().toString().toLowerCase(), p == null ? 0 : p.onlineVcpus(), s.vcpus(),
                 online, pins, steal, agent, link == null ? 0 : link.lastContactMillis(), error,
                 s.process == null ? 0 : s.process.pid(), s.process == null ? List.of() : s.process.problems(),
-                link == null ? null : link.counters().snapshot());
+                link == null ? null : link.counters().snapshot(), link == null ? null : link.latestFacts()
+                        .map(f -> new VmStatus.GuestReport(f.getContention().getSystemShare(),
+                                f.getContention().getRunqueueWaitMsPerS(), f.getContention().getPsiSomeAvg10(),
+                                f.getLease().getExpiredRestoreRealtimeMs()))
+                        .orElse(null));
     }
 
     private static String stateText(AgentState s) {

@@ -34,10 +34,19 @@ final class VmState {
     boolean weighted;
     /** Why the last balloon failed or was refused, null after one that worked. */
     String balloonError;
+    /** Where the daemon learnt of this VM: a SIGHUP re-reads only what came from the config. */
+    final VmOrigin origin;
+    /** Observations in a row that found no process: they back off while it stays that way. */
+    int misses;
+    /** Not observed again before this (System.currentTimeMillis), while it has no process. */
+    long nextObserveMs;
+    /** When its QEMU was seen gone (0 = running, or never seen): after a grace the VM is released for good. */
+    long goneSinceMs;
 
-    VmState(VmConfig config, GuestLink link) {
+    VmState(VmConfig config, GuestLink link, VmOrigin origin) {
         this.config = config;
         this.link = link;
+        this.origin = origin;
     }
 
     void recordPin(int vcpu, CpuSet cpus) {

@@ -14,14 +14,24 @@ import java.util.List;
  * @param pid the hypervisor process last observed, 0 = none
  * @param degraded why some of its vCPU threads are not pinned (not tasks of {@code pid}); empty = not degraded
  * @param link what the agent link's decoder received (bytes, frames, drops, work), null without an agent socket
+ * @param guest contention and lease state from the agent's last report, null before the first one
  */
 public record VmStatus(String name, int weight, double share, String mode, int targetOnline, int vcpus,
                        String guestOnline, List<VcpuPin> pins, double stealShare, String agent, long lastContactMs,
-                       String lastError, long pid, List<String> degraded, FrameStats link) {
+                       String lastError, long pid, List<String> degraded, FrameStats link, GuestReport guest) {
     public VmStatus {
         pins = List.copyOf(pins);
         degraded = List.copyOf(degraded);
     }
+
+    /**
+     * What the guest's last report says about contention inside it, as ratios of its online CPUs' time (the
+     * agent's own definitions, see the proto's {@code Contention}), and when its last lease expired.
+     *
+     * @param leaseExpiredRealtimeMs wall-clock millis when the guest last restored CPUs on lease expiry, 0 = never
+     */
+    public record GuestReport(double systemShare, double runqueueWaitMsPerS, double psiSomeAvg10,
+                              long leaseExpiredRealtimeMs) {}
 
     /** One vCPU thread's pin as read back from the kernel. */
     public record VcpuPin(int vcpu, int tid, String cpus) {}

@@ -172,13 +172,15 @@ public final class GuestLink implements AutoCloseable {
             return f;
         }
         long id = requestIds.incrementAndGet();
-        ScheduledFuture<?> t = loop.schedule(() -> fail(id, "VM " + vm + ": no answer to request " + id + " within "
-                + timeout.toMillis() + " ms"), timeout.toMillis(), TimeUnit.MILLISECONDS);
+        ScheduledFuture<?> t = loop.schedule(() -> fail(id, GuestCommandException.timeout("VM " + vm
+                + ": no answer to request " + id + " within " + timeout.toMillis() + " ms")),
+                timeout.toMillis(), TimeUnit.MILLISECONDS);
         pending.put(id, new Pending(f, t));
         write(ch, Envelope.newBuilder().setCommand(command.setRequestId(id))).addListener(w -> {
             if (!w.isSuccess()) {
                 t.cancel(false);
-                fail(id, "VM " + vm + ": cannot send request " + id + ": " + w.cause().getMessage());
+                fail(id, new GuestCommandException(Error.Code.CODE_UNSPECIFIED,
+                        "VM " + vm + ": cannot send request " + id + ": " + w.cause().getMessage()));
             }
         });
         return f;
@@ -376,10 +378,10 @@ public final class GuestLink implements AutoCloseable {
         }
     }
 
-    private void fail(long id, String why) {
+    private void fail(long id, GuestCommandException why) {
         Pending p = pending.remove(id);
         if (p != null) {
-            p.future.completeExceptionally(new GuestCommandException(Error.Code.CODE_UNSPECIFIED, why));
+            p.future.completeExceptionally(why);
         }
     }
 

@@ -18,10 +18,10 @@ class StatusTableTest {
         List<VmStatus> vms = List.of(
                 new VmStatus("web", 3, 1.5, "balanced", 2, 2, "0-1",
                         List.of(new VmStatus.VcpuPin(0, 1201, "0"), new VmStatus.VcpuPin(1, 1202, "1")), 0.012,
-                        "connected", 9_000, null, 4242, List.of(), null),
+                        "connected", 9_000, null, 4242, List.of(), null, null),
                 new VmStatus("batch-long-name", 1, 0.5, "balanced", 1, 2, null,
                         List.of(new VmStatus.VcpuPin(0, 1301, "1"), new VmStatus.VcpuPin(1, 1302, "1")), -1,
-                        "no agent", 0, "VM batch-long-name: agent not connected", 0, List.of(), null));
+                        "no agent", 0, "VM batch-long-name: agent not connected", 0, List.of(), null, null));
         JsonArray json = new Gson().toJsonTree(vms).getAsJsonArray();
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         StatusCommand.printTable(json, new PrintStream(out, true, StandardCharsets.UTF_8), 10_000);

@@ -31,6 +31,25 @@ class HostConfigTest {
         assertNull(db.agentSocket());
     }
 
+    @Test
+    void libvirtNeedsNoVmLinesAndSaysWhichLibvirt() {
+        HostConfig c = HostConfig.parse(List.of("backend = libvirt", "libvirt-uri = qemu+ssh://host/system",
+                "manage-all = true"), "host.conf");
+        assertEquals("libvirt", c.backend());
+        assertEquals("qemu+ssh://host/system", c.libvirtUri());
+        assertTrue(c.manageAll());
+        HostConfig d = HostConfig.parse(List.of("backend = libvirt"), "host.conf");
+        assertEquals(HostConfig.DEFAULT_LIBVIRT_URI, d.libvirtUri());
+        assertEquals(false, d.manageAll());
+    }
+
+    @Test
+    void libvirtRefusesVmLinesItWouldIgnore() {
+        var e = assertThrows(IllegalArgumentException.class, () -> HostConfig.parse(List.of("backend = libvirt",
+                "vm = name=a,weight=1,qmp=/q"), "host.conf"));
+        assertTrue(e.getMessage().contains("backend = libvirt finds its VMs itself"), e.getMessage());
+    }
+
     @ParameterizedTest
     @CsvSource(delimiter = '|', value = {
             "nonsense                                    | host.conf:1: expected 'key = value'",
@@ -41,7 +60,9 @@ class HostConfigTest {
             "vm = name=a,qmp=/q                          | missing weight=",
             "vm = name=a,weight=1                        | missing qmp=",
             "vm = name=a,weight=1,qmp=/q,agent=          | agent is empty",
-            "backend = xen                               | backend must be one of [qmp], got 'xen'",
+            "backend = xen                               | backend must be one of [qmp, libvirt], got 'xen'",
+            "manage-all = maybe                          | 'maybe' is not true or false",
+            "libvirt-uri =                               | libvirt-uri is empty",
             "vm = name=a,weight=1,qmp=/q,colour=red      | unknown key 'colour'",
             "vm = name=a,weight=1,qmp=/q,weight=2        | key 'weight' is given twice",
             "vm = name=../x,weight=1,qmp=/q              | name '../x' must be",

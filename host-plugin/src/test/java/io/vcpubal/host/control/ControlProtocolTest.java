@@ -32,6 +32,21 @@ class ControlProtocolTest {
                 throw new IllegalArgumentException("no VM named 'nope' (known: [web])");
             }
         }
+
+        @Override
+        public void addVm(String spec) {
+            calls.add("add-vm " + spec);
+        }
+
+        @Override
+        public void removeVm(String vm) {
+            calls.add("remove-vm " + vm);
+        }
+
+        @Override
+        public void notify(String vm, String event) {
+            calls.add("notify " + vm + " " + event);
+        }
     }, ControlAccessTest.WITH_READ_ONLY_GROUP);
 
     record Case(String name, UnixDomainPrincipal peer, String request, String answer, List<String> calls) {
@@ -49,7 +64,20 @@ class ControlProtocolTest {
                 new Case("the handler's refusal is the error", ROOT, "{\"op\":\"set-weight\",\"vm\":\"nope\",\"weight\":1}",
                         "{\"ok\":false,\"error\":\"no VM named 'nope' (known: [web])\"}", List.of("set-weight nope 1")),
                 new Case("unknown op", ROOT, "{\"op\":\"reboot\"}",
-                        "{\"ok\":false,\"error\":\"unknown op 'reboot' (known: status, set-weight)\"}", List.of()),
+                        "{\"ok\":false,\"error\":\"unknown op 'reboot' (known: status, set-weight, add-vm, remove-vm,"
+                                + " notify)\"}", List.of()),
+                new Case("add-vm", ROOT, "{\"op\":\"add-vm\",\"spec\":\"name=db,weight=2,qmp=/q\"}", "{\"ok\":true}",
+                        List.of("add-vm name=db,weight=2,qmp=/q")),
+                new Case("remove-vm", ROOT, "{\"op\":\"remove-vm\",\"vm\":\"db\"}", "{\"ok\":true}",
+                        List.of("remove-vm db")),
+                new Case("notify from the libvirt hook", ROOT, "{\"op\":\"notify\",\"vm\":\"instance-0000002a\","
+                        + "\"event\":\"started\"}", "{\"ok\":true}", List.of("notify instance-0000002a started")),
+                new Case("notify with an event that is no word", ROOT, "{\"op\":\"notify\",\"vm\":\"a\",\"event\":"
+                        + "\"started; rm -rf\"}", "{\"ok\":false,\"error\":\"field 'event' must match [a-z][a-z_-]{0,31}\"}",
+                        List.of()),
+                new Case("a reader may not add VMs", READER, "{\"op\":\"add-vm\",\"spec\":\"name=db,weight=2,qmp=/q\"}",
+                        "{\"ok\":false,\"error\":\"user alice (primary group vcpubal-ro) may only ask for status;"
+                                + " add-vm needs root or the daemon's user (vcpubal)\"}", List.of()),
                 new Case("no op", ROOT, "{}", "{\"ok\":false,\"error\":\"request needs a string field 'op'\"}", List.of()),
                 new Case("weight missing", ROOT, "{\"op\":\"set-weight\",\"vm\":\"web\"}",
                         "{\"ok\":false,\"error\":\"request needs a number field 'weight'\"}", List.of()),

@@ -215,7 +215,8 @@ class DaemonSafetyTest {
         RecordingBackend b = new RecordingBackend(CpuSet.range(0, 1)).vm("a", 2, 11).vm("b", 2, 12);
         b.foreignThread.put("a", 1);
         start(HostTopology.uniform(1, 2, 1), b, vm("a", 1, false), vm("b", 1, false));
-        await("a's accepted thread pinned", () -> b.pin("a", 0).isSubsetOf(planOf("a").cpus()));
+        await("a's accepted thread pinned", () -> planOf("a") != null && b.pin("a", 0).isSubsetOf(planOf("a").cpus())
+                && !b.pin("a", 0).equals(CpuSet.range(0, 1)));
         VmStatus a = status("a");
         assertEquals(11, a.pid());
         assertEquals(List.of("vCPU 1: thread 1 is not a task of QEMU 11"), a.degraded());

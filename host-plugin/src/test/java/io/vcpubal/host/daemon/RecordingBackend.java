@@ -18,7 +18,7 @@ import java.util.concurrent.CountDownLatch;
  * (the "kernel"), and a test can make a VM's observation fail, hang, or its process vanish or restart. The
  * daemon's own logic is what is under test; real QEMU is covered by QmpBackendTest and the lab's ITs.
  */
-final class RecordingBackend implements HypervisorBackend {
+class RecordingBackend implements HypervisorBackend {
     private final Map<String, Integer> vcpus = new ConcurrentHashMap<>();
     private final Map<String, Integer> pids = new ConcurrentHashMap<>();
     final Map<Integer, CpuSet> kernel = new ConcurrentHashMap<>();
