@@ -39,6 +39,10 @@ public final class AgentHandler extends SimpleChannelInboundHandler<Envelope> {
      * @param onReady called once the handshake is done: the link may then carry facts
      * @param seq the link's envelope sequence, shared with the facts reporter
      */
+    /** Hellos further apart than this are a host that came back (a daemon restart), worth a log line. */
+    static final long NEW_HOST_AFTER_NANOS = 5_000_000_000L;
+    private long lastHelloNanos;
+
     public AgentHandler(Supplier<GuestInfo> guestInfo, CommandRegistry commands, FrameCounters counters,
                         AtomicLong seq, Consumer<ChannelHandlerContext> onReady) {
         this.guestInfo = guestInfo;
@@ -61,9 +65,18 @@ public final class AgentHandler extends SimpleChannelInboundHandler<Envelope> {
                             .addListener(ChannelFutureListener.CLOSE);
                     return;
                 }
-                LOG.info("host {} (software {}, protocol {}.{}) connected", msg.getHello().getVmName(),
-                        msg.getHello().getSoftwareVersion(), msg.getHello().getProtocolMajor(),
-                        msg.getHello().getProtocolMinor());
+                // A waiting host greets every second, and QEMU delivers the Hellos it held for a port no agent had
+                // open all at once: log a host once, not once per Hello.
+                long now = System.nanoTime();
+                boolean news = !greeted || now - lastHelloNanos > NEW_HOST_AFTER_NANOS;
+                lastHelloNanos = now;
+                if (news) {
+                    LOG.info("host {} (software {}, protocol {}.{}) connected", msg.getHello().getVmName(),
+                            msg.getHello().getSoftwareVersion(), msg.getHello().getProtocolMajor(),
+                            msg.getHello().getProtocolMinor());
+                } else {
+                    LOG.debug("host {} greeted again", msg.getHello().getVmName());
+                }
                 send(ctx, Envelope.newBuilder().setHello(ProtocolVersion.hello(Role.ROLE_GUEST).setGuest(guestInfo.get())));
                 if (!greeted) {
                     greeted = true;
