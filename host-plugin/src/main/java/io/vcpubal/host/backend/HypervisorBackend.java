@@ -34,8 +34,17 @@ public interface HypervisorBackend extends AutoCloseable {
     /** Restricts the process's non-vCPU threads (emulator, I/O) to {@code pcpus}; never touches a vCPU thread. */
     void pinEmulator(String vm, VmProcess process, CpuSet pcpus) throws BackendException;
 
-    /** The pCPUs one vCPU thread may run on now, read back from the kernel (or the hypervisor). */
-    CpuSet affinity(VcpuThread vcpu) throws BackendException;
+    /**
+     * The pCPUs one vCPU thread may run on now, read back from the kernel: whatever set it (this backend,
+     * libvirt, or someone behind their backs), that is where it runs.
+     */
+    default CpuSet affinity(VcpuThread vcpu) throws BackendException {
+        try {
+            return CpuSet.of(LinuxAffinity.get(vcpu.threadId()));
+        } catch (LinuxAffinity.AffinityException e) {
+            throw new BackendException("vCPU " + vcpu.cpuIndex() + ": " + e.getMessage(), e);
+        }
+    }
 
     /** Puts every thread this backend pinned for {@code vm} back to the affinity it had before; best effort. */
     void release(String vm);

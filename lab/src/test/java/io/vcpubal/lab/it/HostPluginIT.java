@@ -74,7 +74,7 @@ class HostPluginIT {
     private final List<Path> agentLogs = new ArrayList<>();
 
     private void startHost() throws IOException {
-        host = new ProcessBuilder(List.of(javaBin(), "-jar", HOST_JAR.toString(), "run", "--config", config.toString(),
+        host = new ProcessBuilder(List.of(InGuest.hostJava(), "-jar", HOST_JAR.toString(), "run", "--config", config.toString(),
                 "--control", control.toString(),
                 "--vm", "name=a,weight=1,qmp=" + a.qmpSocket() + ",agent=" + a.agentSocket(),
                 "--vm", "name=b,weight=1,qmp=" + b.qmpSocket() + ",agent=" + b.agentSocket()))
@@ -377,7 +377,7 @@ class HostPluginIT {
     private record Cli(int exit, String stdout) {}
 
     private Cli cli(String... args) {
-        List<String> cmd = new ArrayList<>(List.of(javaBin(), "-jar", HOST_JAR.toString()));
+        List<String> cmd = new ArrayList<>(List.of(InGuest.hostJava(), "-jar", HOST_JAR.toString()));
         cmd.addAll(List.of(args));
         cmd.addAll(List.of("--control", control.toString()));
         try {
@@ -391,14 +391,7 @@ class HostPluginIT {
     }
 
     private String log() {
-        try {
-            return Files.readString(hostLog);
-        } catch (IOException e) {
-            return "";
-        }
+        return InGuest.text(hostLog);
     }
 
-    private static String javaBin() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    }
 }

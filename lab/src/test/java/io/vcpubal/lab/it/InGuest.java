@@ -72,6 +72,20 @@ final class InGuest {
         return g.exec("cat /sys/devices/system/cpu/online", Duration.ofSeconds(30)).requireOk().stdout().trim();
     }
 
+    /** The JVM running this test, to start the host plugin's jar as users would. */
+    static String hostJava() {
+        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
+    }
+
+    /** A file's text, or an empty string while it does not exist (logs of processes still starting). */
+    static String text(Path file) {
+        try {
+            return Files.readString(file);
+        } catch (IOException e) {
+            return "";
+        }
+    }
+
     static List<String> lines(Path file) {
         try {
             return Files.exists(file) ? Files.readAllLines(file) : List.of();

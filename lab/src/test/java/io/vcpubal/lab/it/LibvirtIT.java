@@ -266,7 +266,7 @@ class LibvirtIT {
     /** Runs the hook as libvirtd does: arguments, the domain XML on stdin; asserts exit 0 and returns its time. */
     private long hook(String domain, String operation) throws Exception {
         Path wrapper = dir.resolve("vcpubal-host");
-        Files.writeString(wrapper, "#!/bin/sh\nexec " + javaBin() + " -jar " + HOST_JAR.toAbsolutePath() + " \"$@\"\n");
+        Files.writeString(wrapper, "#!/bin/sh\nexec " + InGuest.hostJava() + " -jar " + HOST_JAR.toAbsolutePath() + " \"$@\"\n");
         wrapper.toFile().setExecutable(true);
         ProcessBuilder pb = new ProcessBuilder(List.of("/bin/sh", HOOK.toString(), domain, operation, "begin", "-"))
                 .redirectInput(dir.resolve(domain).resolve("domain.xml").toFile()).redirectErrorStream(true);
@@ -282,7 +282,7 @@ class LibvirtIT {
     }
 
     private void startHost() throws IOException {
-        host = new ProcessBuilder(List.of(javaBin(), "-jar", HOST_JAR.toString(), "run", "--config", config.toString(),
+        host = new ProcessBuilder(List.of(InGuest.hostJava(), "-jar", HOST_JAR.toString(), "run", "--config", config.toString(),
                 "--control", control.toString()))
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(hostLog.toFile())).start();
     }
@@ -350,14 +350,7 @@ class LibvirtIT {
     }
 
     private String log() {
-        try {
-            return Files.readString(hostLog);
-        } catch (IOException e) {
-            return "";
-        }
+        return InGuest.text(hostLog);
     }
 
-    private static String javaBin() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    }
 }

@@ -60,7 +60,7 @@ class MetricsIT {
         // One host CPU for the guest's VM with weight 1 next to an idle reserved rest: 1 vCPU online, dedicated.
         Files.writeString(dir.resolve("host.conf"), "metrics-listen = 127.0.0.1:" + metricsPort + "\n"
                 + "reconcile-interval-ms = 1000\n" + "reserved-cpus = " + (cpus > 2 ? "1-" + (cpus - 1) : "1") + "\n");
-        host = new ProcessBuilder(List.of(javaBin(), "-jar", HOST_JAR.toString(), "run", "--config",
+        host = new ProcessBuilder(List.of(InGuest.hostJava(), "-jar", HOST_JAR.toString(), "run", "--config",
                 dir.resolve("host.conf").toString(), "--control", dir.resolve("host.sock").toString(),
                 "--vm", "name=m,weight=1,qmp=" + guest.qmpSocket() + ",agent=" + guest.agentSocket()))
                 .redirectErrorStream(true).redirectOutput(dir.resolve("host.log").toFile()).start();
@@ -147,7 +147,4 @@ class MetricsIT {
         }
     }
 
-    private static String javaBin() {
-        return Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    }
 }

@@ -2,7 +2,6 @@ package io.vcpubal.host.backend.libvirt;
 
 import io.vcpubal.host.backend.BackendException;
 import io.vcpubal.host.backend.HypervisorBackend;
-import io.vcpubal.host.backend.LinuxAffinity;
 import io.vcpubal.host.backend.ProcTasks;
 import io.vcpubal.host.backend.VcpuThread;
 import io.vcpubal.host.backend.VmDiscovery;
@@ -320,16 +319,6 @@ public final class LibvirtBackend implements HypervisorBackend, VmDiscovery {
             return domain(vm);
         } catch (LibvirtException e) {
             throw new BackendException("VM " + vm + ": " + LibvirtConnection.message(e), e);
-        }
-    }
-
-    /** The kernel's view of one vCPU thread: what libvirt set, unless someone went behind its back. */
-    @Override
-    public CpuSet affinity(VcpuThread vcpu) throws BackendException {
-        try {
-            return CpuSet.of(LinuxAffinity.get(vcpu.threadId()));
-        } catch (LinuxAffinity.AffinityException e) {
-            throw new BackendException("vCPU " + vcpu.cpuIndex() + ": " + e.getMessage(), e);
         }
     }
 

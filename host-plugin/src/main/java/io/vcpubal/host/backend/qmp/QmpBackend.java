@@ -188,15 +188,6 @@ public final class QmpBackend implements HypervisorBackend {
     }
 
     @Override
-    public CpuSet affinity(VcpuThread vcpu) throws BackendException {
-        try {
-            return CpuSet.of(LinuxAffinity.get(vcpu.threadId()));
-        } catch (LinuxAffinity.AffinityException e) {
-            throw new BackendException("vCPU " + vcpu.cpuIndex() + ": " + e.getMessage(), e);
-        }
-    }
-
-    @Override
     public void release(String vm) {
         Map<Integer, AffinityLedger.Entry> saved = originals.remove(vm);
         if (saved == null) {
