@@ -43,7 +43,9 @@ public final class VmMetrics {
         gauge(r, "vcpubal_vm_degraded_vcpus", "vCPU threads not pinned because they are not tasks of the VM's process",
                 v -> v.degraded().size());
         optionalGauge(r, "vcpubal_vm_online_vcpus", "vCPUs online in the guest, as its agent reports them",
-                v -> v.guestOnline() == null ? null : (double) CpuSet.parse(v.guestOnline()).size());
+                // what the guest says: a malformed list must cost its own sample, not the whole scrape
+                v -> v.guestOnline() == null ? null
+                        : CpuSet.tryParse(v.guestOnline()).map(c -> (double) c.size()).orElse(null));
         GaugeWithCallback.builder().name("vcpubal_vm_plan_vcpus")
                 .help("vCPUs the plan wants online, by how they are scheduled (fenced: none until fence mode)")
                 .labelNames("vm", "backend", "mode")

@@ -109,6 +109,17 @@ class MetricsServerTest {
     }
 
     @Test
+    void aGuestsMalformedOnlineListCostsOnlyItsOwnSample() throws Exception {
+        VmStatus liar = new VmStatus("liar", 1, 1, "dedicated", 1, 2, "0-1,banana", List.of(), -1, "connected", 1,
+                null, 0, List.of(), null, null);
+        try (MetricsServer s = MetricsServer.start(new InetSocketAddress("127.0.0.1", 0), () -> List.of(liar), "qmp")) {
+            String text = scrape(s);
+            assertFalse(text.contains("vcpubal_vm_online_vcpus{"), text);
+            assertTrue(text.contains("vcpubal_vm_weight{backend=\"qmp\",vm=\"liar\"} 1.0"), text);
+        }
+    }
+
+    @Test
     void listenMustBeAnIpAddressAndPort() {
         assertEquals(new InetSocketAddress("127.0.0.1", 9464), MetricsServer.parseListen("127.0.0.1:9464"));
         assertEquals(9464, MetricsServer.parseListen("[::1]:9464").getPort());
