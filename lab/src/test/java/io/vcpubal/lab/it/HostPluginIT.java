@@ -236,13 +236,13 @@ class HostPluginIT {
     @Order(6)
     void aQemuRestartedOnTheSameSocketsIsRepinnedWithinFiveSeconds() throws Exception {
         Path qmp = b.qmpSocket();
-        Object oldSocket = Files.readAttributes(qmp, java.nio.file.attribute.BasicFileAttributes.class).fileKey();
+        // The new QEMU makes a new socket file; its inode number may be the old one's, its time is later.
+        java.time.Instant beforeRestart = Files.getLastModifiedTime(qmp).toInstant();
         b = lab.restart("vm-b");
         long launched = System.nanoTime();
         await("the new QEMU's QMP socket", T, () -> {
             try {
-                return !oldSocket.equals(Files.readAttributes(qmp, java.nio.file.attribute.BasicFileAttributes.class)
-                        .fileKey());
+                return Files.getLastModifiedTime(qmp).toInstant().isAfter(beforeRestart);
             } catch (IOException e) {
                 return false; // between the old socket's removal and the new one's creation
             }
