@@ -27,6 +27,9 @@ vcpubal_requirements=(
   "pkg:libvirt-daemon-driver-qemu:libvirt-daemon-driver-qemu"
   # MetricsIT: a real Prometheus server scrapes the daemon; promtool lints the exposition and the alert rules
   "promtool:prometheus"
+  # the fleet simulator (./run-lab --fleet, FleetIT) compiles its stand-in QEMU process
+  "cc:gcc"
+  "pkg:libc6-dev:libc6-dev"
 )
 
 vcpubal_missing_packages() {

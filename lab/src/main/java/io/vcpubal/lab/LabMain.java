@@ -4,6 +4,7 @@ import io.vcpubal.lab.experiment.Experiment;
 import io.vcpubal.lab.experiment.ExperimentOptions;
 import io.vcpubal.lab.experiment.Mode;
 import io.vcpubal.lab.experiment.Workload;
+import io.vcpubal.lab.fleet.FleetBench;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -81,6 +82,28 @@ public final class LabMain implements Callable<Integer> {
             description = "experiment: where the <timestamp>/ directory goes (default ${DEFAULT-VALUE})")
     Path resultsDir;
 
+    @Option(names = "--fleet", paramLabel = "N",
+            description = "instead: the fleet simulator, N simulated VMs (the project's agent on fake sysfs trees,"
+                    + " stand-in QEMU processes with real idle vCPU threads) around the real host daemon, run once"
+                    + " with honest agents and once with --fleet-hostile %% hostile ones; prints the daemon's CPU,"
+                    + " memory, round times and convergence times")
+    Integer fleet;
+
+    @Option(names = "--fleet-pcpus", defaultValue = "256", description = "fleet: synthetic host pCPUs (default ${DEFAULT-VALUE})")
+    int fleetPcpus;
+
+    @Option(names = "--fleet-hostile", defaultValue = "10",
+            description = "fleet: %% of VMs with a hostile agent in the second run, 0 = no second run (default ${DEFAULT-VALUE})")
+    int fleetHostile;
+
+    @Option(names = "--fleet-warmup", defaultValue = "30",
+            description = "fleet: seconds between adoption and the steady window, while the daemon's JIT compiles (default ${DEFAULT-VALUE})")
+    int fleetWarmupSeconds;
+
+    @Option(names = "--fleet-steady", defaultValue = "30",
+            description = "fleet: seconds of nothing changing over which the daemon's CPU is measured (default ${DEFAULT-VALUE})")
+    int fleetSteadySeconds;
+
     @Option(names = "--prepare-only", description = "only build the guest image cache")
     boolean prepareOnly;
 
@@ -100,6 +123,16 @@ public final class LabMain implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (fleet != null) { // no guest is booted: QEMU and the image are not needed
+            try {
+                FleetBench.run(fleet, fleetPcpus, fleetHostile, Duration.ofSeconds(fleetWarmupSeconds),
+                        Duration.ofSeconds(fleetSteadySeconds));
+                return 0;
+            } catch (IllegalArgumentException e) {
+                System.err.println("run-lab: " + e.getMessage());
+                return 2;
+            }
+        }
         Prerequisites.check();
         GuestImage image = GuestImageCache.defaultCache().prepare();
         System.out.println("lab: image " + image.kernelVersion() + ": " + image.kernel() + ", " + image.initrd());

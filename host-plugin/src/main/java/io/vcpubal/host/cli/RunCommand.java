@@ -56,12 +56,36 @@ public final class RunCommand implements Callable<Integer> {
             System.err.println("vcpubal-host run: " + e.getMessage());
             return 2;
         }
+        HypervisorBackend backend;
+        CpuWeights weights;
+        try {
+            backend = Backends.create(config, Duration.ofSeconds(2));
+            // libvirt weighs its own domain cgroups (cpu_shares); moving its threads into ours would fight it
+            weights = backend instanceof LibvirtBackend lv ? lv.cpuWeights()
+                    : CpuWeights.of(VmCgroups.open(Path.of("/")));
+        } catch (IllegalArgumentException e) {
+            System.err.println("vcpubal-host run: " + e.getMessage());
+            return 2;
+        }
+        return serve(config, topology, backend, weights, () -> readConfig().vms());
+    }
+
+    /** Reads the VMs of the config again (SIGHUP). */
+    @FunctionalInterface
+    public interface VmReader {
+        List<VmConfig> read() throws Exception;
+    }
+
+    /**
+     * The daemon with its control socket and metrics endpoint, until SIGTERM/Ctrl-C; {@code run} with what it
+     * found, and the fleet simulator with its synthetic topology.
+     *
+     * @return the exit code: 0 after a clean stop, 1 when a socket cannot be served, 2 for a bad config
+     */
+    public static int serve(HostConfig config, HostTopology topology, HypervisorBackend backend, CpuWeights weights,
+                            VmReader reread) throws InterruptedException {
         HostDaemon daemon;
         try {
-            HypervisorBackend backend = Backends.create(config, Duration.ofSeconds(2));
-            // libvirt weighs its own domain cgroups (cpu_shares); moving its threads into ours would fight it
-            CpuWeights weights = backend instanceof LibvirtBackend lv ? lv.cpuWeights()
-                    : CpuWeights.of(VmCgroups.open(Path.of("/")));
             daemon = new HostDaemon(config, topology, backend, weights, Duration.ofSeconds(3));
         } catch (IllegalArgumentException e) {
             System.err.println("vcpubal-host run: " + e.getMessage());
@@ -92,7 +116,7 @@ public final class RunCommand implements Callable<Integer> {
                     config.metricsListen().substring(0, config.metricsListen().lastIndexOf(':')), metrics.port());
         }
         daemon.start();
-        reloadOnSighup(daemon);
+        reloadOnSighup(daemon, reread);
         CountDownLatch stopped = new CountDownLatch(1);
         MetricsServer endpoint = metrics;
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -126,11 +150,11 @@ public final class RunCommand implements Callable<Integer> {
      * SIGHUP re-reads the VMs of the config file (and the same --vm options); other settings need a restart.
      * A config that does not parse changes nothing and is logged.
      */
-    private void reloadOnSighup(HostDaemon daemon) {
+    private static void reloadOnSighup(HostDaemon daemon, VmReader reread) {
         org.slf4j.Logger log = org.slf4j.LoggerFactory.getLogger(RunCommand.class);
         sun.misc.Signal.handle(new sun.misc.Signal("HUP"), sig -> new Thread(() -> {
             try {
-                daemon.reload(readConfig().vms());
+                daemon.reload(reread.read());
             } catch (Exception e) {
                 log.error("SIGHUP: config not applied: {}", e.getMessage());
             }

@@ -54,7 +54,7 @@ public interface CpuWeights extends AutoCloseable {
         };
     }
 
-    static CpuWeights none() {
+    public static CpuWeights none() {
         return new CpuWeights() {
             @Override
             public String kind() {

@@ -14,6 +14,7 @@ import io.vcpubal.host.config.VmConfig;
 import io.vcpubal.host.link.AgentState;
 import io.vcpubal.host.link.GuestCommandException;
 import io.vcpubal.host.link.GuestLink;
+import io.vcpubal.host.link.LinkTicker;
 import io.vcpubal.host.plan.Assignment;
 import io.vcpubal.host.plan.Plan;
 import io.vcpubal.host.plan.Planner;
@@ -54,7 +55,8 @@ import org.slf4j.LoggerFactory;
  * The host daemon's lifecycle and its reconcile loop. One round, on the "reconcile" thread:
  *
  * <ol>
- *   <li><b>Observe</b> every VM's QEMU process in parallel, each bounded by the backend's deadline; a VM whose
+ *   <li><b>Observe</b> the VMs whose QEMU process is new, gone or not described for {@link #REOBSERVE_ROUNDS} periods, in
+ *       parallel, each bounded by the backend's deadline; a VM whose
  *       backend does not answer keeps its last observation (and so its pins and its pCPUs) while its process
  *       still runs, and loses its share once the process is gone.</li>
  *   <li><b>Plan</b> (pure {@link Planner}) and turn each VM's plan into steps (pure {@link ReconcileSteps}).</li>
@@ -85,6 +87,14 @@ public final class HostDaemon implements AutoCloseable {
     static final Duration RESTORE_DEADLINE = Duration.ofSeconds(5);
     static final long MAX_OBSERVE_BACKOFF_MS = 10_000;
     static final long GONE_GRACE_MS = 30_000;
+    /**
+     * A running QEMU is asked for its vCPU threads again every this many periodic rounds (30 s by default); in
+     * between, a round reuses what it said while the same process (pid and start time, checked every second)
+     * runs: its vCPU threads do not change without a host-side vCPU hotplug, which is noticed within that time,
+     * as is a monitor that stopped answering. Asking every VM's monitor every round cost the most of the daemon's
+     * CPU with hundreds of VMs (the fleet simulator measured it).
+     */
+    static final int REOBSERVE_ROUNDS = 6;
 
     private final HostConfig config;
     private final HostTopology topology;
@@ -95,6 +105,7 @@ public final class HostDaemon implements AutoCloseable {
     private final Duration observeTimeout;
     private final CpuWeights weights;
     private final EventLoopGroup loop = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    private final LinkTicker ticker = new LinkTicker(loop);
     private final ScheduledExecutorService reconcileThread = singleThread("reconcile");
     private final ScheduledExecutorService renewThread = singleThread("lease-renewal");
     private final ExecutorService observers = Executors.newCachedThreadPool(daemonThreads("observe"));
@@ -107,6 +118,8 @@ public final class HostDaemon implements AutoCloseable {
     /** {@link #GONE_GRACE_MS}; shorter in tests. */
     volatile long goneGraceMs = GONE_GRACE_MS;
     private Plan lastPlan;
+    /** The plan the previous round carried out: a set-weight re-plans between rounds, and counts as a re-plan too. */
+    private Plan roundPlan;
     private Plan loggedPlan;
     /** Where rounds, balloons and renewals are reported for metrics; set before {@link #start}. */
     private volatile DaemonEvents events = DaemonEvents.NONE;
@@ -180,7 +193,7 @@ public final class HostDaemon implements AutoCloseable {
     private void addLocked(VmConfig vm, VmOrigin origin) {
         backend.attach(vm);
         GuestLink link = vm.agentSocket() == null ? null
-                : new GuestLink(vm.name(), vm.agentSocket(), loop, l -> requestReconcile());
+                : new GuestLink(vm.name(), vm.agentSocket(), ticker, l -> requestReconcile());
         vms.put(vm.name(), new VmState(vm, link, origin));
     }
 
@@ -470,9 +483,9 @@ public final class HostDaemon implements AutoCloseable {
         List<VmSteps> steps = new ArrayList<>();
         boolean replanned;
         synchronized (lock) {
-            Plan before = lastPlan;
             replanLocked();
-            replanned = !java.util.Objects.equals(before, lastPlan);
+            replanned = !java.util.Objects.equals(roundPlan, lastPlan);
+            roundPlan = lastPlan;
             if (lastPlan == null) {
                 return;
             }
@@ -526,7 +539,8 @@ public final class HostDaemon implements AutoCloseable {
         long now = System.currentTimeMillis();
         synchronized (lock) {
             for (VmState s : vms.values()) {
-                if (!s.observing && (s.process != null || now >= s.nextObserveMs)) {
+                if (!s.observing && (s.process == null ? now >= s.nextObserveMs
+                        : now - s.observedAtMs >= REOBSERVE_ROUNDS * config.reconcileIntervalMs() || !backend.stillRunning(s.process))) {
                     s.observing = true;
                     VmState observed = s;
                     String name = s.config.name();
@@ -586,6 +600,7 @@ public final class HostDaemon implements AutoCloseable {
 
     private void record(VmState s, VmProcess p, String error) {
         if (p != null) {
+            s.observedAtMs = System.currentTimeMillis();
             s.misses = 0;
             s.goneSinceMs = 0;
             if (!p.sameProcess(s.process)) {
@@ -864,6 +879,7 @@ public final class HostDaemon implements AutoCloseable {
         }
         observers.shutdownNow();
         backend.close();
+        ticker.close();
         loop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
     }
 

@@ -42,6 +42,8 @@ final class VmState {
     long nextObserveMs;
     /** When its QEMU was seen gone (0 = running, or never seen): after a grace the VM is released for good. */
     long goneSinceMs;
+    /** When the backend last described the running process (see {@link HostDaemon#REOBSERVE_ROUNDS}). */
+    long observedAtMs;
 
     VmState(VmConfig config, GuestLink link, VmOrigin origin) {
         this.config = config;

@@ -67,7 +67,7 @@ public final class GuestLink implements AutoCloseable {
     private final AtomicLong requestIds = new AtomicLong();
     private final AtomicLong seq = new AtomicLong();
     private final Consumer<GuestLink> onChange;
-    private final ScheduledFuture<?> ticker;
+    private final LinkTicker ticker;
     private volatile Channel channel;
     private volatile AgentState state = AgentState.NO_AGENT;
     private volatile GuestInfo guestInfo;
@@ -87,11 +87,12 @@ public final class GuestLink implements AutoCloseable {
     private record Pending(CompletableFuture<SetOnlineVcpusResult> future, ScheduledFuture<?> timeout) {}
 
     /**
+     * @param ticker the event loop and one-second tick the link shares with the host's other links
      * @param onChange told (on the event loop) when the agent state changes or a guest Hello arrives
      */
-    public GuestLink(String vm, Path agentSocket, EventLoopGroup loop, Consumer<GuestLink> onChange) {
+    public GuestLink(String vm, Path agentSocket, LinkTicker ticker, Consumer<GuestLink> onChange) {
         this.vm = vm;
-        this.loop = loop;
+        this.loop = ticker.loop();
         this.onChange = onChange;
         ProtocolInitializer init = new ProtocolInitializer(() -> new GuestLinkHandler(this),
                 io.vcpubal.protocol.Bounds.MAX_FRAME_BYTES, counters,
@@ -99,7 +100,8 @@ public final class GuestLink implements AutoCloseable {
                 io.vcpubal.protocol.codec.ReadRateLimiter.DEFAULT_BYTES_PER_SECOND);
         this.transport = SocketTransport.unix(agentSocket, loop, init);
         this.reconnector = new Reconnector(transport);
-        this.ticker = loop.scheduleAtFixedRate(this::tick, 1, 1, TimeUnit.SECONDS);
+        this.ticker = ticker;
+        ticker.add(this);
         reconnector.start();
     }
 
@@ -305,7 +307,8 @@ public final class GuestLink implements AutoCloseable {
         onChange.accept(this);
     }
 
-    private void tick() {
+    /** Once a second, from {@link LinkTicker}. */
+    void tick() {
         Channel ch = channel;
         if (ch == null || state == AgentState.INCOMPATIBLE) {
             return;
@@ -397,7 +400,7 @@ public final class GuestLink implements AutoCloseable {
 
     @Override
     public void close() {
-        ticker.cancel(false);
+        ticker.remove(this);
         reconnector.close();
         transport.close();
         failAll("VM " + vm + ": link closed by the host");

@@ -53,7 +53,7 @@ class GuestLinkTest {
     /** A fake guest that answers the host's Hello with {@code hello} and then sends {@code after}. */
     private void fakeGuest(Envelope hello, Envelope... after) {
         listen(hello, after);
-        link = new GuestLink("vm0", dir.resolve("agent.sock"), loop, l -> { });
+        link = new GuestLink("vm0", dir.resolve("agent.sock"), new LinkTicker(loop), l -> { });
     }
 
     /** The guest side only, on the socket the link dials (a new QEMU or agent on the same path). */
@@ -112,7 +112,7 @@ class GuestLinkTest {
             }
         });
         guest.open();
-        link = new GuestLink("vm0", dir.resolve("agent.sock"), loop, l -> { });
+        link = new GuestLink("vm0", dir.resolve("agent.sock"), new LinkTicker(loop), l -> { });
         await(() -> link.counters().snapshot().throttled() >= 2);
         long budget = io.vcpubal.protocol.codec.ReadRateLimiter.DEFAULT_BYTES_PER_SECOND;
         var s = link.counters().snapshot();
@@ -139,7 +139,7 @@ class GuestLinkTest {
                     }
                 }));
         guest.open();
-        link = new GuestLink("vm0", dir.resolve("agent.sock"), loop, l -> { });
+        link = new GuestLink("vm0", dir.resolve("agent.sock"), new LinkTicker(loop), l -> { });
         await(() -> link.counters().snapshot().throttled() >= 1);
         await(() -> link.latestFacts().isPresent());
         assertEquals(AgentState.CONNECTED, link.state());

@@ -14,6 +14,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.vcpubal.host.link.AgentState;
 import io.vcpubal.host.link.GuestCommandException;
 import io.vcpubal.host.link.GuestLink;
+import io.vcpubal.host.link.LinkTicker;
 import io.vcpubal.lab.Guest;
 import io.vcpubal.lab.GuestSpec;
 import io.vcpubal.lab.Lab;
@@ -59,7 +60,7 @@ class AgentInGuestIT {
         agentLog = InGuest.startAgent(guest);
         appLog = InGuest.startPoolApp(guest);
         loop = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
-        link = new GuestLink("agent-guest", guest.agentSocket(), loop, l -> { });
+        link = new GuestLink("agent-guest", guest.agentSocket(), new LinkTicker(loop), l -> { });
         await("agent answers Hello; agent log:\n" + String.join("\n", InGuest.lines(agentLog)), Duration.ofSeconds(120),
                 () -> link.state() == AgentState.CONNECTED);
     }
@@ -207,7 +208,7 @@ class AgentInGuestIT {
             c.write(java.nio.ByteBuffer.wrap(new byte[] {1, 2, 3, (byte) 0xFE, (byte) 0xC1, 0x56, 0x42, 0, 0}));
         }
         long start = System.nanoTime();
-        link = new GuestLink("agent-guest", guest.agentSocket(), loop, l -> { });
+        link = new GuestLink("agent-guest", guest.agentSocket(), new LinkTicker(loop), l -> { });
         await("the agent greets the new host", Duration.ofSeconds(60), () -> link.state() == AgentState.CONNECTED);
         System.out.printf("lab: new host connected to the agent %d ms after the old one left%n", InGuest.elapsedMs(start));
         assertEquals("0-1", link.setOnlineCount(2, 60_000, T).get(30, TimeUnit.SECONDS).getOnlineCpus());

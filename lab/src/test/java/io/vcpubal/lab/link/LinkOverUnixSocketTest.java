@@ -22,6 +22,7 @@ import io.vcpubal.guest.sysfs.CpuSysfs;
 import io.vcpubal.host.link.AgentState;
 import io.vcpubal.host.link.GuestCommandException;
 import io.vcpubal.host.link.GuestLink;
+import io.vcpubal.host.link.LinkTicker;
 import io.vcpubal.protocol.ProtocolInitializer;
 import io.vcpubal.protocol.codec.FrameCounters;
 import io.vcpubal.protocol.transport.ListenerTransport;
@@ -79,7 +80,7 @@ class LinkOverUnixSocketTest {
                 () -> new AgentHandler(info::read, commands, counters, new AtomicLong(), ctx -> { }),
                 1 << 20, counters));
         agentSide.open(); // accept the host when it comes
-        link = new GuestLink("vm0", dir.resolve("agent.sock"), loop, l -> { });
+        link = new GuestLink("vm0", dir.resolve("agent.sock"), new LinkTicker(loop), l -> { });
         await(() -> link.state() == AgentState.CONNECTED);
     }
 
