@@ -96,6 +96,9 @@ public final class LabMain implements Callable<Integer> {
             description = "fleet: %% of VMs with a hostile agent in the second run, 0 = no second run (default ${DEFAULT-VALUE})")
     int fleetHostile;
 
+    @Option(names = "--fleet-hostile-only", description = "fleet: only the run with hostile agents")
+    boolean fleetHostileOnly;
+
     @Option(names = "--fleet-warmup", defaultValue = "30",
             description = "fleet: seconds between adoption and the steady window, while the daemon's JIT compiles (default ${DEFAULT-VALUE})")
     int fleetWarmupSeconds;
@@ -126,7 +129,7 @@ public final class LabMain implements Callable<Integer> {
         if (fleet != null) { // no guest is booted: QEMU and the image are not needed
             try {
                 FleetBench.run(fleet, fleetPcpus, fleetHostile, Duration.ofSeconds(fleetWarmupSeconds),
-                        Duration.ofSeconds(fleetSteadySeconds));
+                        Duration.ofSeconds(fleetSteadySeconds), fleetHostileOnly);
                 return 0;
             } catch (IllegalArgumentException e) {
                 System.err.println("run-lab: " + e.getMessage());

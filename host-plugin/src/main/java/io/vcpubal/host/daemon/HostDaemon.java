@@ -23,6 +23,7 @@ import io.vcpubal.host.plan.VmSpec;
 import io.vcpubal.host.reconcile.Action;
 import io.vcpubal.host.reconcile.GuestView;
 import io.vcpubal.host.reconcile.Observed;
+import io.vcpubal.host.reconcile.OnlineSets;
 import io.vcpubal.host.reconcile.ReconcileSteps;
 import io.vcpubal.host.reconcile.Reconciler;
 import io.vcpubal.host.reconcile.VmOutcome;
@@ -485,6 +486,11 @@ public final class HostDaemon implements AutoCloseable {
         synchronized (lock) {
             replanLocked();
             replanned = !java.util.Objects.equals(roundPlan, lastPlan);
+            // each VM's pool pin in the plan the last round carried out: pool holdings while the pool changes
+            Map<String, CpuSet> wasShared = new HashMap<>();
+            if (roundPlan != null) {
+                roundPlan.vms().forEach(vp -> wasShared.put(vp.name(), OnlineSets.sharedPin(vp)));
+            }
             roundPlan = lastPlan;
             if (lastPlan == null) {
                 return;
@@ -493,7 +499,8 @@ public final class HostDaemon implements AutoCloseable {
                 VmState s = vms.get(vp.name());
                 Observed o = new Observed(s.vcpus(), GuestViews.of(s.link), s.appliedPins, s.appliedEmulator,
                         s.balloonPending, s.refusal);
-                VmSteps st = ReconcileSteps.forVm(vp, o, lastPlan.emulatorCpus());
+                VmSteps st = ReconcileSteps.forVm(vp, o, lastPlan.emulatorCpus())
+                        .withWasShared(wasShared.getOrDefault(vp.name(), CpuSet.empty()));
                 s.leased = st.leased();
                 steps.add(st);
             }

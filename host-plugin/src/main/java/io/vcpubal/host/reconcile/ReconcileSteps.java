@@ -40,7 +40,7 @@ public final class ReconcileSteps {
         }
         boolean leased = leased(observed, wanted);
         return new VmSteps(vm, pins, balloon(vm, observed, wanted, leased), wanted, leased, observed.appliedPins(),
-                OnlineSets.sharedPin(plan));
+                OnlineSets.sharedPin(plan), CpuSet.empty());
     }
 
     /** Whether {@code wanted} keeps some of the guest's present CPUs (within QEMU's vCPUs) offline. */

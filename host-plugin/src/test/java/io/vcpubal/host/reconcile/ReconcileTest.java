@@ -15,6 +15,8 @@ import io.vcpubal.protocol.CpuSet;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
+import java.util.HashSet;
+import java.util.Set;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -225,5 +227,72 @@ class ReconcileTest {
         assertFalse(b.succeeded());
         assertTrue(b.error().contains("held by VM a"), b.error());
         assertFalse(Reconciler.held(k.pins.get("b")).intersects(CpuSet.range(0, 2)), "b never ran on a's pCPUs");
+    }
+
+    /**
+     * A fleet-sized weight change (the shape that made rounds take seconds): 60 VMs of 1-4 vCPUs on 32 pCPUs,
+     * a fifth of them re-weighed, agents holding the online sets the old plan wanted. Every pin lands, and after
+     * every single one no pCPU is held by two VMs unless both hold it only through a pool pin (old or new pool:
+     * balanced vCPUs share the pool by design, and leave the old one in the same round).
+     */
+    @Test
+    void aFleetWeightChangeLandsEveryPinWithoutOverlap() {
+        HostTopology host = HostTopology.uniform(2, 8, 2);
+        java.util.Random random = new java.util.Random(5);
+        List<VmSpec> before = new ArrayList<>();
+        List<VmSpec> after = new ArrayList<>();
+        int[] weights = {128, 256, 512, 1024};
+        for (int i = 0; i < 60; i++) {
+            int w = weights[random.nextInt(4)];
+            int vcpus = 1 + random.nextInt(4);
+            before.add(VmSpec.of("vm" + i, w, vcpus));
+            after.add(VmSpec.of("vm" + i, i % 5 == 0 ? 4 * w : w, vcpus));
+        }
+        Plan old = Planner.plan(host, ReservedCpus.none(), before);
+        Plan next = Planner.plan(host, ReservedCpus.none(), after, old.assignment());
+        Set<CpuSet> pools = new HashSet<>();
+        for (VmSpec vm : after) {
+            pools.add(OnlineSets.sharedPin(old.vm(vm.name())));
+            pools.add(OnlineSets.sharedPin(next.vm(vm.name())));
+        }
+        pools.remove(CpuSet.empty());
+        Map<String, List<CpuSet>> kernel = new HashMap<>();
+        Actuator k = action -> {
+            if (action instanceof Action.PinVcpu p) {
+                kernel.get(p.vm()).set(p.vcpu(), p.cpus());
+            }
+            Map<Integer, String> exclusive = new HashMap<>();
+            kernel.forEach((vm, pins) -> pins.stream().filter(c -> !pools.contains(c)).forEach(c -> c.forEach(cpu -> {
+                String other = exclusive.put(cpu, vm);
+                assertTrue(other == null || other.equals(vm), "after " + action + ": pCPU " + cpu + " dedicated to "
+                        + vm + " and " + other);
+            })));
+            kernel.forEach((vm, pins) -> pins.stream().filter(pools::contains).forEach(c -> c.forEach(cpu -> {
+                String owner = exclusive.get(cpu);
+                assertTrue(owner == null || owner.equals(vm), "after " + action + ": pCPU " + cpu + " dedicated to "
+                        + owner + " is in " + vm + "'s pool pin");
+            })));
+        };
+        List<VmSteps> round = new ArrayList<>();
+        for (VmSpec vm : after) {
+            int vcpus = vm.maxVcpus();
+            CpuSet online = CpuSet.range(0, old.vm(vm.name()).onlineVcpus() - 1);
+            List<CpuSet> applied = OnlineSets.pins(old.vm(vm.name()), vcpus, online);
+            kernel.put(vm.name(), new ArrayList<>(applied));
+            CpuSet offlinable = vcpus > 1 ? CpuSet.range(1, vcpus - 1) : CpuSet.empty();
+            GuestView g = new GuestView(CpuSet.range(0, vcpus - 1), offlinable, 1, online);
+            round.add(ReconcileSteps.forVm(next.vm(vm.name()), new Observed(vcpus, g, applied, null, false, null),
+                    CpuSet.empty()).withWasShared(OnlineSets.sharedPin(old.vm(vm.name()))));
+        }
+        Reconciler.Result r = new Reconciler(k).pin(round);
+        assertFalse(r.brokeCycle(), "a pool that changes is no cycle: balanced vCPUs share old and new pool");
+        assertTrue(r.outcomes().stream().allMatch(VmOutcome::succeeded), r.toString());
+        for (VmSteps st : round) {
+            for (Action a : st.pins()) {
+                if (a instanceof Action.PinVcpu p) {
+                    assertEquals(p.cpus(), kernel.get(p.vm()).get(p.vcpu()), "every pin applied: " + p);
+                }
+            }
+        }
     }
 }

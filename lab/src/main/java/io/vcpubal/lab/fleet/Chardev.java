@@ -72,6 +72,13 @@ public final class Chardev implements AutoCloseable {
         public void channelActive(ChannelHandlerContext ctx) {
             if (!mine.compareAndSet(null, ctx.channel())) {
                 ctx.close(); // the port already has its one client
+                return;
+            }
+            Channel o = other.get();
+            boolean paired = o != null && o.isActive();
+            ctx.channel().config().setAutoRead(paired);
+            if (paired) {
+                o.config().setAutoRead(true);
             }
         }
 
@@ -80,7 +87,7 @@ public final class Chardev implements AutoCloseable {
             if (mine.compareAndSet(ctx.channel(), null)) {
                 Channel o = other.get();
                 if (o != null) {
-                    o.config().setAutoRead(true); // nobody to hold it back for any more
+                    o.config().setAutoRead(false); // nobody to read for until another connects
                 }
             }
         }
@@ -93,7 +100,7 @@ public final class Chardev implements AutoCloseable {
                 return;
             }
             o.writeAndFlush(msg);
-            if (!o.isWritable()) {
+            if (!o.isWritable()) { // the other end does not keep up: stop reading until it does
                 ctx.channel().config().setAutoRead(false);
             }
         }
@@ -101,7 +108,7 @@ public final class Chardev implements AutoCloseable {
         @Override
         public void channelWritabilityChanged(ChannelHandlerContext ctx) {
             Channel o = other.get();
-            if (ctx.channel().isWritable() && o != null) {
+            if (ctx.channel().isWritable() && o != null && mine.get() == ctx.channel()) {
                 o.config().setAutoRead(true);
             }
         }

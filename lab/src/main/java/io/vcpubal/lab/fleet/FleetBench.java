@@ -23,9 +23,17 @@ public final class FleetBench {
 
     public static List<FleetFigures> run(int vms, int pcpus, int hostilePercent, Duration warmup, Duration steady)
             throws IOException, InterruptedException {
+        return run(vms, pcpus, hostilePercent, warmup, steady, false);
+    }
+
+    /** @param hostileOnly skip the honest run (to look at the hostile one alone) */
+    public static List<FleetFigures> run(int vms, int pcpus, int hostilePercent, Duration warmup, Duration steady,
+                                         boolean hostileOnly) throws IOException, InterruptedException {
         quietAgents();
         List<FleetFigures> all = new ArrayList<>();
-        for (int hostile : hostilePercent == 0 ? new int[] {0} : new int[] {0, hostilePercent}) {
+        int[] runs = hostilePercent == 0 ? new int[] {0} : hostileOnly ? new int[] {hostilePercent}
+                : new int[] {0, hostilePercent};
+        for (int hostile : runs) {
             Path work = Files.createTempDirectory(Path.of("/tmp"), "vcpubal-fleet");
             Fleet.Options o = new Fleet.Options(vms, pcpus, hostile, warmup, steady, 42, work, GuestImageCache.defaultCache().dir());
             System.out.printf("lab: fleet of %d VMs (%d %% hostile) on a synthetic %d-pCPU host in %s%n", vms, hostile,
