@@ -88,6 +88,7 @@ public final class HostDaemon implements AutoCloseable {
     static final Duration RESTORE_DEADLINE = Duration.ofSeconds(5);
     static final long MAX_OBSERVE_BACKOFF_MS = 10_000;
     static final long GONE_GRACE_MS = 30_000;
+    static final int MAX_OBSERVERS = 32;
     /**
      * A running QEMU is asked for its vCPU threads again every this many periodic rounds (30 s by default); in
      * between, a round reuses what it said while the same process (pid and start time, checked every second)
@@ -109,7 +110,7 @@ public final class HostDaemon implements AutoCloseable {
     private final LinkTicker ticker = new LinkTicker(loop);
     private final ScheduledExecutorService reconcileThread = singleThread("reconcile");
     private final ScheduledExecutorService renewThread = singleThread("lease-renewal");
-    private final ExecutorService observers = Executors.newCachedThreadPool(daemonThreads("observe"));
+    private final ExecutorService observers = observerPool();
     private final Object lock = new Object();
     private final Map<String, VmState> vms = new LinkedHashMap<>();
     private final AtomicBoolean roundPending = new AtomicBoolean();
@@ -892,6 +893,19 @@ public final class HostDaemon implements AutoCloseable {
 
     private static ScheduledExecutorService singleThread(String name) {
         return Executors.newSingleThreadScheduledExecutor(daemonThreads(name));
+    }
+
+    /**
+     * At most {@value #MAX_OBSERVERS} observations at once, the threads gone when idle: one thread per VM at once
+     * (a daemon starting with 500 VMs) cost tens of MB of stacks for nothing; a hung monitor holds one thread for
+     * the backend's deadline, and the VMs queued behind many of them keep their last observation meanwhile.
+     */
+    private static ExecutorService observerPool() {
+        java.util.concurrent.ThreadPoolExecutor pool = new java.util.concurrent.ThreadPoolExecutor(MAX_OBSERVERS,
+                MAX_OBSERVERS, 30, TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(),
+                daemonThreads("observe"));
+        pool.allowCoreThreadTimeOut(true);
+        return pool;
     }
 
     private static java.util.concurrent.ThreadFactory daemonThreads(String name) {
