@@ -305,21 +305,27 @@ public final class Fleet implements AutoCloseable {
         return stale;
     }
 
-    /** Per hostile kind: agent states the daemon shows, and what its links dropped and throttled. */
+    /** Per hostile kind: how many, the agent states the daemon shows, and what their links dropped and throttled. */
     private Map<String, String> hostileCounters(JsonArray status) {
         Map<String, JsonObject> byName = byName(status);
-        Map<String, String> out = new LinkedHashMap<>();
+        Map<String, long[]> sums = new LinkedHashMap<>(); // VMs, dropped bytes, throttles
+        Map<String, Map<String, Integer>> states = new LinkedHashMap<>();
         for (SimVm vm : vms) {
             if (vm.honest()) {
                 continue;
             }
+            String kind = vm.hostile().kind().name().toLowerCase(java.util.Locale.ROOT);
             JsonObject s = byName.get(vm.name());
             JsonObject link = s.getAsJsonObject("link");
-            out.merge(vm.hostile().kind().name().toLowerCase(),
-                    String.format("%s dropped %d B, throttled %d times", s.get("agent").getAsString(),
-                            link.get("droppedBytes").getAsLong(), link.get("throttled").getAsLong()),
-                    (a, b) -> a + "; " + b);
+            long[] sum = sums.computeIfAbsent(kind, k -> new long[3]);
+            sum[0]++;
+            sum[1] += link.get("droppedBytes").getAsLong();
+            sum[2] += link.get("throttled").getAsLong();
+            states.computeIfAbsent(kind, k -> new java.util.TreeMap<>()).merge(s.get("agent").getAsString(), 1, Integer::sum);
         }
+        Map<String, String> out = new LinkedHashMap<>();
+        sums.forEach((kind, sum) -> out.put(kind, String.format("%d VMs, agent %s, dropped %d B, throttled %d times",
+                sum[0], states.get(kind), sum[1], sum[2])));
         return out;
     }
 

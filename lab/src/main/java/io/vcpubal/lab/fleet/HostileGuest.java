@@ -57,7 +57,11 @@ public final class HostileGuest implements AutoCloseable {
                     }
                 }
             } catch (IOException e) {
-                FakeQemu.sleepMs(200); // the relay closed us: come back, as a broken agent would
+                try {
+                    Thread.sleep(200); // the relay closed us: come back, as a broken agent would
+                } catch (InterruptedException stop) {
+                    return;
+                }
             } catch (InterruptedException e) {
                 return;
             }
