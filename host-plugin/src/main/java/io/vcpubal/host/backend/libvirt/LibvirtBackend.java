@@ -3,6 +3,7 @@ package io.vcpubal.host.backend.libvirt;
 import io.vcpubal.host.backend.BackendException;
 import io.vcpubal.host.backend.HypervisorBackend;
 import io.vcpubal.host.backend.ProcTasks;
+import io.vcpubal.host.backend.ProcessLiveness;
 import io.vcpubal.host.backend.VcpuThread;
 import io.vcpubal.host.backend.VmDiscovery;
 import io.vcpubal.host.backend.VmProcess;
@@ -68,6 +69,7 @@ public final class LibvirtBackend implements HypervisorBackend, VmDiscovery {
 
     private final boolean manageAll;
     private final ProcTasks proc = new ProcTasks(Path.of("/proc"));
+    private final ProcessLiveness liveness = new ProcessLiveness(Path.of("/proc"));
     private final LibvirtConnection connection;
     private final Map<String, Incarnation> incarnations = new ConcurrentHashMap<>();
     /** cpu_shares vcpubal last set per VM (absent = never, or restored). */
@@ -289,7 +291,7 @@ public final class LibvirtBackend implements HypervisorBackend, VmDiscovery {
 
     @Override
     public boolean stillRunning(VmProcess process) {
-        return proc.startTicks(process.pid()).orElse(-1) == process.startTicks();
+        return liveness.alive(process.pid(), process.startTicks());
     }
 
     @Override
@@ -422,5 +424,6 @@ public final class LibvirtBackend implements HypervisorBackend, VmDiscovery {
     public void close() {
         discovery.shutdownNow();
         connection.close();
+        liveness.close();
     }
 }

@@ -5,6 +5,7 @@ import io.vcpubal.host.backend.BackendException;
 import io.vcpubal.host.backend.HypervisorBackend;
 import io.vcpubal.host.backend.LinuxAffinity;
 import io.vcpubal.host.backend.ProcTasks;
+import io.vcpubal.host.backend.ProcessLiveness;
 import io.vcpubal.host.backend.VcpuThread;
 import io.vcpubal.host.backend.VmProcess;
 import io.vcpubal.host.config.VmConfig;
@@ -41,6 +42,7 @@ public final class QmpBackend implements HypervisorBackend {
     private static final Logger LOG = LoggerFactory.getLogger(QmpBackend.class);
 
     private final ProcTasks proc;
+    private final ProcessLiveness liveness;
     private final Duration timeout;
     private final Map<String, VmConfig> vms = new ConcurrentHashMap<>();
     /** Per VM: tid -> affinity before vcpubal first pinned it, with the process it belonged to. */
@@ -58,6 +60,7 @@ public final class QmpBackend implements HypervisorBackend {
 
     QmpBackend(Path procRoot, Duration timeout, AffinityLedger ledger) {
         this.proc = new ProcTasks(procRoot);
+        this.liveness = new ProcessLiveness(procRoot);
         this.timeout = timeout;
         this.ledger = ledger;
     }
@@ -184,7 +187,7 @@ public final class QmpBackend implements HypervisorBackend {
 
     @Override
     public boolean stillRunning(VmProcess process) {
-        return proc.startTicks(process.pid()).orElse(-1) == process.startTicks();
+        return liveness.alive(process.pid(), process.startTicks());
     }
 
     @Override
@@ -223,6 +226,6 @@ public final class QmpBackend implements HypervisorBackend {
 
     @Override
     public void close() {
-        // Nothing held open between calls.
+        liveness.close(); // nothing else is held open between calls
     }
 }
