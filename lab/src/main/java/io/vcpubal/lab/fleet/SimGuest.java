@@ -2,7 +2,6 @@ package io.vcpubal.lab.fleet;
 
 import io.vcpubal.guest.Agent;
 import io.vcpubal.guest.AgentConfig;
-import io.vcpubal.guest.sysfs.CpuState;
 import io.vcpubal.guest.sysfs.CpuSysfs;
 import io.vcpubal.protocol.CpuSet;
 import java.io.IOException;
@@ -16,11 +15,11 @@ import java.util.UUID;
  * linked to the host through its {@link Chardev}'s guest end.
  */
 public final class SimGuest implements AutoCloseable {
-    private final Path root;
+    private final CpuSysfs sysfs;
     private final Agent agent;
 
     private SimGuest(Path root, Agent agent) {
-        this.root = root;
+        this.sysfs = new CpuSysfs(root);
         this.agent = agent;
     }
 
@@ -37,11 +36,7 @@ public final class SimGuest implements AutoCloseable {
 
     /** The guest's online CPUs as its sysfs files say (what the balloon wrote). */
     public CpuSet online() {
-        try {
-            return CpuSet.of(new CpuSysfs(root).readAll().stream().filter(CpuState::online).map(CpuState::cpu).toList());
-        } catch (IOException e) {
-            return CpuSet.empty();
-        }
+        return sysfs.onlineNow();
     }
 
     /** A guest tree shaped like a small x86 guest's: cpu0 without an online file, the rest online. */
