@@ -11,6 +11,8 @@ import io.vcpubal.guest.balloon.BalloonPolicy;
 import io.vcpubal.guest.balloon.BalloonResult;
 import io.vcpubal.guest.balloon.VcpuBalloon;
 import io.vcpubal.guest.commands.BalloonCommands;
+import io.vcpubal.guest.fence.CpuFence;
+import io.vcpubal.guest.fence.Fences;
 import io.vcpubal.guest.commands.CommandRegistry;
 import io.vcpubal.guest.lease.BalloonLease;
 import io.vcpubal.guest.lease.LeaseWatchdog;
@@ -48,6 +50,8 @@ public final class Agent implements AutoCloseable {
 
     private final AgentConfig config;
     private final CpuSysfs sysfs;
+    private final CpuFence fence;
+    private final VcpuBalloon balloon;
     private final BalloonLease lease;
     private final ScheduledExecutorService timer;
     private final EventLoopGroup loop;
@@ -62,13 +66,16 @@ public final class Agent implements AutoCloseable {
     public Agent(AgentConfig config) {
         this.config = config;
         this.sysfs = new CpuSysfs(config.root());
-        VcpuBalloon balloon = new VcpuBalloon(sysfs, new BalloonPolicy(config.floor(), config.protectedCpus()));
+        this.fence = config.fence() ? Fences.forGuest(config.root(), sysfs)
+                : CpuFence.unavailable("fencing is turned off in the agent's configuration");
+        this.balloon = new VcpuBalloon(sysfs, fence, new BalloonPolicy(config.floor(), config.protectedCpus()),
+                System::nanoTime);
         this.lease = new BalloonLease(balloon, MonotonicClock.create(), expiry -> {
             FactsBuilder f = facts;
             if (f != null) {
                 f.recordExpiry();
             }
-            publish(expiry.restore().online(), System.nanoTime());
+            publish(expiry.restore().usable(), System.nanoTime());
         });
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "vcpubal-timer");
@@ -80,10 +87,12 @@ public final class Agent implements AutoCloseable {
 
     /** Starts everything; the host link keeps retrying on its own. */
     public void start() {
+        fence.unavailable().ifPresentOrElse(why -> LOG.info("balloon modes: hotplug ({})", why),
+                () -> LOG.info("balloon modes: hotplug, fence"));
         // A previous agent that died while the guest was shrunk left no lease behind: start from all CPUs.
         BalloonResult restored = lease.restoreAll();
-        if (!restored.before().equals(restored.online())) {
-            LOG.warn("CPUs were left offline by a previous run; restored: {}", restored);
+        if (!restored.before().equals(restored.usable())) {
+            LOG.warn("CPUs were left offline or fenced by a previous run; restored: {}", restored);
         }
         LeaseWatchdog watchdog = new LeaseWatchdog(lease, timer);
         watchdog.start();
@@ -95,17 +104,18 @@ public final class Agent implements AutoCloseable {
                     config.notifySocket(), e.toString());
         }
         long readAt = System.nanoTime();
-        publish(sysfs.onlineNow(), readAt);
+        publish(balloon.usage().usable(), readAt);
         AppContention apps = notify != null ? notify.contention() : noApps;
         facts = new FactsBuilder(new SystemSampler(config.root()),
-                new ProcessSampler(config.root(), config.topProcesses()), sysfs, lease, apps, config.reportPeriodMs(),
+                new ProcessSampler(config.root(), config.topProcesses()), balloon::usage, lease, apps, config.reportPeriodMs(),
                 config.processPeriodMs());
         facts.build(); // baseline, so the first report already has rates
         // A command's result was read before this callback runs, so "now" is a safe stamp for it.
-        CommandRegistry commands = new BalloonCommands(lease, sysfs, online -> publish(online, System.nanoTime()))
+        CommandRegistry commands = new BalloonCommands(lease, balloon::usage, online -> publish(online, System.nanoTime()))
                 .registerInto(new CommandRegistry());
         FrameCounters counters = new FrameCounters();
-        GuestInfoReader info = new GuestInfoReader(config.root(), sysfs, config.protectedCpus(), config.floor());
+        GuestInfoReader info = new GuestInfoReader(config.root(), sysfs, config.protectedCpus(), config.floor(),
+                balloon::usage, balloon.modes());
         ProtocolInitializer init = new ProtocolInitializer(
                 () -> new AgentHandler(info::read, commands, counters, seq, ctx -> link = ctx),
                 io.vcpubal.protocol.Bounds.MAX_FRAME_BYTES, counters);
@@ -137,7 +147,8 @@ public final class Agent implements AutoCloseable {
             long readAt = System.nanoTime();
             GuestFacts f = facts.build();
             // The report already read the online set; reuse it rather than walk sysfs twice a period.
-            CpuSet.tryParse(f.getOnlineCpus()).ifPresent(online -> publish(online, readAt));
+            CpuSet.tryParse(f.getOnlineCpus()).ifPresent(online -> publish(
+                    online.minus(CpuSet.tryParse(f.getFencedCpus()).orElse(CpuSet.empty())), readAt));
             Envelope.Builder e = Envelope.newBuilder().setFacts(f);
             ChannelHandlerContext ctx = link;
             if (ctx != null && ctx.channel().isActive()) {
@@ -160,6 +171,7 @@ public final class Agent implements AutoCloseable {
     @Override
     public void close() {
         LOG.info("stopping: restoring all CPUs: {}", lease.restoreAll());
+        fence.dismantle();
         Reconnector r = reconnector;
         if (r != null) {
             r.close();

@@ -23,16 +23,17 @@ import java.util.Set;
  * protected-cpus =                     # cpulist the agent never offlines
  * notify-socket = /run/vcpubal/notify.sock
  * notify-group =                       # group of the notify socket (mode 0660); empty = root's group
+ * fence = on                           # offer fence mode (cgroup v2 cpuset) besides hotplug: on | off
  * </pre>
  * Command-line options override the file.
  */
 public record AgentConfig(String portName, Path device, String tcp, int reportPeriodMs, int processPeriodMs,
                           int topProcesses, int floor,
-                          CpuSet protectedCpus, Path notifySocket, String notifyGroup, Path root) {
+                          CpuSet protectedCpus, Path notifySocket, String notifyGroup, boolean fence, Path root) {
     public static final String DEFAULT_FILE = "/etc/vcpubal/agent.conf";
     private static final Set<String> KEYS = Set.of("port-name", "device", "report-period-ms", "process-period-ms",
             "top-processes",
-            "floor", "protected-cpus", "notify-socket", "notify-group");
+            "floor", "protected-cpus", "notify-socket", "notify-group", "fence");
 
     public AgentConfig {
         if (reportPeriodMs < Bounds.MIN_PERIOD_MS || reportPeriodMs > Bounds.MAX_PERIOD_MS) {
@@ -57,7 +58,16 @@ public record AgentConfig(String portName, Path device, String tcp, int reportPe
 
     public static AgentConfig defaults() {
         return new AgentConfig(VirtioPortLocator.DEFAULT_PORT_NAME, null, null, 1000, 5000, 16, 1, CpuSet.empty(),
-                Path.of("/run/vcpubal/notify.sock"), null, Path.of("/"));
+                Path.of("/run/vcpubal/notify.sock"), null, true, Path.of("/"));
+    }
+
+    /** "on" or "off" (also true/false, yes/no); anything else names the key and the choices. */
+    static boolean onOff(String key, String value) {
+        return switch (value.strip().toLowerCase(java.util.Locale.ROOT)) {
+            case "on", "true", "yes" -> true;
+            case "off", "false", "no" -> false;
+            default -> throw new IllegalArgumentException(key + " must be on or off, got '" + value.strip() + "'");
+        };
     }
 
     /** Reads {@code file} over the defaults; a missing default file is fine, a missing named file is not. */
@@ -89,7 +99,7 @@ public record AgentConfig(String portName, Path device, String tcp, int reportPe
                     Integer.parseInt(p.getProperty("floor", "" + d.floor()).trim()),
                     CpuSet.parse(p.getProperty("protected-cpus", "").trim()),
                     Path.of(p.getProperty("notify-socket", d.notifySocket().toString()).trim()),
-                    group.isEmpty() ? null : group, d.root());
+                    group.isEmpty() ? null : group, onOff("fence", p.getProperty("fence", "on")), d.root());
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(file + ": " + e.getMessage());
         } catch (IllegalArgumentException e) {

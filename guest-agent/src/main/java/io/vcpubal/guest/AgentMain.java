@@ -55,6 +55,10 @@ public final class AgentMain implements Callable<Integer> {
     @Option(names = "--notify-group", paramLabel = "GROUP", description = "Group owning the notify socket (mode 0660).")
     String notifyGroup;
 
+    @Option(names = "--fence", paramLabel = "on|off",
+            description = "Offer fence mode (cgroup v2 cpuset; guests without systemd) besides hotplug (default on).")
+    String fence;
+
     @Option(names = "--root", paramLabel = "DIR", hidden = true, description = "Root of /proc and /sys (tests).")
     Path root;
 
@@ -77,6 +81,7 @@ public final class AgentMain implements Callable<Integer> {
                 protectedCpus != null ? CpuSet.parse(protectedCpus) : f.protectedCpus(),
                 notifySocket != null ? notifySocket : f.notifySocket(),
                 notifyGroup != null ? notifyGroup : f.notifyGroup(),
+                fence != null ? AgentConfig.onOff("--fence", fence) : f.fence(),
                 root != null ? root : f.root());
         Agent agent = new Agent(c);
         CountDownLatch stopped = new CountDownLatch(1);

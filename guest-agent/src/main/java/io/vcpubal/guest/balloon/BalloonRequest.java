@@ -13,21 +13,27 @@ import java.util.Objects;
  * @param leaseMillis how long a shrink may last without renewal; required (at least
  *     {@link BalloonPolicy#MIN_LEASE_MILLIS}) whenever the result leaves a CPU offline that
  *     {@link VcpuBalloon#restoreAll()} would bring back, ignored otherwise
+ * @param mode how CPUs outside the target leave use; the target always names the CPUs left usable
  */
-public record BalloonRequest(Target target, long leaseMillis) {
+public record BalloonRequest(Target target, long leaseMillis, BalloonMode mode) {
 
     public BalloonRequest {
         Objects.requireNonNull(target, "target");
+        Objects.requireNonNull(mode, "mode");
     }
 
     /** Online exactly {@code count} CPUs, choosing them in {@code xl vcpu-set} order. */
     public static BalloonRequest count(int count, long leaseMillis) {
-        return new BalloonRequest(new Count(count), leaseMillis);
+        return new BalloonRequest(new Count(count), leaseMillis, BalloonMode.HOTPLUG);
     }
 
     /** Online exactly these CPUs. */
     public static BalloonRequest cpus(CpuSet cpus, long leaseMillis) {
-        return new BalloonRequest(new Cpus(cpus), leaseMillis);
+        return new BalloonRequest(new Cpus(cpus), leaseMillis, BalloonMode.HOTPLUG);
+    }
+
+    public BalloonRequest in(BalloonMode newMode) {
+        return new BalloonRequest(target, leaseMillis, newMode);
     }
 
     /** What should be online. */

@@ -13,8 +13,9 @@ import java.util.TreeMap;
  *
  * @param status what happened
  * @param message one line for operators, e.g. {@code "online 0-1 (was 0-3)"}
- * @param before online CPUs before the operation
+ * @param before usable CPUs (online and not fenced) before the operation
  * @param online online CPUs after the operation (re-read from sysfs)
+ * @param fenced online CPUs fenced after the operation (read back from the fence)
  * @param restorable offline CPUs that restore-all would bring back; non-empty means a lease must guard them
  * @param cpuErrors per-CPU errors in errno form ({@code "EBUSY: Device or resource busy"}), by CPU number
  * @param elapsedMicros time spent in the operation, including reads and verification
@@ -24,6 +25,7 @@ public record BalloonResult(
         String message,
         CpuSet before,
         CpuSet online,
+        CpuSet fenced,
         CpuSet restorable,
         SortedMap<Integer, String> cpuErrors,
         long elapsedMicros) {
@@ -31,9 +33,9 @@ public record BalloonResult(
     public enum Status {
         /** Every write succeeded and was verified (or nothing needed to change). */
         APPLIED,
-        /** Refused before anything was written; {@code online} equals {@code before}. */
+        /** Refused before anything was written; {@code usable()} equals {@code before}. */
         REFUSED,
-        /** A write failed and every change was undone; {@code online} equals {@code before}. */
+        /** A write failed and every change was undone; {@code usable()} equals {@code before}. */
         ROLLED_BACK,
         /** A write failed and the state could not be fully put back (or restore-all was incomplete). */
         FAILED
@@ -44,15 +46,21 @@ public record BalloonResult(
         Objects.requireNonNull(message, "message");
         Objects.requireNonNull(before, "before");
         Objects.requireNonNull(online, "online");
+        Objects.requireNonNull(fenced, "fenced");
         Objects.requireNonNull(restorable, "restorable");
         cpuErrors = Collections.unmodifiableSortedMap(new TreeMap<>(cpuErrors));
+    }
+
+    /** The CPUs the guest can use: online and not fenced. */
+    public CpuSet usable() {
+        return online.minus(fenced);
     }
 
     public boolean succeeded() {
         return status == Status.APPLIED;
     }
 
-    /** True when no restorable CPU is offline, so no lease is needed. */
+    /** True when no restorable CPU is offline or fenced, so no lease is needed. */
     public boolean fullyRestored() {
         return restorable.isEmpty();
     }
@@ -63,7 +71,8 @@ public record BalloonResult(
 
     @Override
     public String toString() {
-        StringBuilder text = new StringBuilder(status + ": " + message + " [online " + online + ", " + elapsedMicros + " us");
+        StringBuilder text = new StringBuilder(status + ": " + message + " [online " + online
+                + (fenced.isEmpty() ? "" : ", fenced " + fenced) + ", " + elapsedMicros + " us");
         for (Map.Entry<Integer, String> error : cpuErrors.entrySet()) {
             text.append(", cpu").append(error.getKey()).append(": ").append(error.getValue());
         }

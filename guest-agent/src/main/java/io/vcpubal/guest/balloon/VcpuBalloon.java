@@ -1,24 +1,32 @@
 package io.vcpubal.guest.balloon;
 
 import io.vcpubal.guest.balloon.BalloonResult.Status;
+import io.vcpubal.guest.fence.CpuFence;
 import io.vcpubal.protocol.CpuSet;
 import io.vcpubal.guest.sysfs.CpuState;
 import io.vcpubal.guest.sysfs.CpuSysfs;
 import io.vcpubal.guest.sysfs.Errno;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.EnumSet;
 import java.util.List;
+import java.util.Set;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.function.LongSupplier;
 
 /**
- * The VCPU-Bal balloon: brings guest CPUs online and offline through sysfs.
+ * The VCPU-Bal balloon: takes guest CPUs out of use and back, by hotplug (sysfs {@code online}) or by
+ * fence ({@link CpuFence}: online but confined away).
  *
- * <p>Each operation reads every CPU's state, plans with {@link BalloonPlanner} (refusing before any write),
- * writes only where the state differs (each write verified by a re-read), and on the first failed write
- * puts every touched CPU back to its previous state. The answer is always a {@link BalloonResult} with
- * the full online set read afterwards.
+ * <p>Each operation reads every CPU's state and the fence, plans with {@link BalloonPlanner} on the usable
+ * CPUs (online and not fenced; refusing before any write, with the same cpu0, floor and protected rules in
+ * both modes), writes only where the state differs (each write verified by a re-read), then sets the fence,
+ * and on the first failed write puts every touched CPU and the fence back to their previous state. The
+ * answer is always a {@link BalloonResult} with the full online and fenced sets read afterwards.
+ *
+ * <p>Hotplug mode offlines every online CPU outside the target, fenced or not; fence mode onlines a target
+ * CPU that is offline (through sysfs: there is no faster way in) and fences every online CPU outside it.
  *
  * <p>Agent code should go through {@code io.vcpubal.guest.lease.BalloonLease}, which arms the lease that a
  * shrink carries; this class only checks that one was given. Thread-safe: operations are serialised.
@@ -26,16 +34,23 @@ import java.util.function.LongSupplier;
 public final class VcpuBalloon {
 
     private final CpuSysfs sysfs;
+    private final CpuFence fence;
     private final BalloonPolicy policy;
     private final LongSupplier nanoTime;
 
+    /** A hotplug-only balloon. */
     public VcpuBalloon(CpuSysfs sysfs, BalloonPolicy policy) {
         this(sysfs, policy, System::nanoTime);
     }
 
-    /** @param nanoTime a monotonic clock in nanoseconds, for {@link BalloonResult#elapsedMicros()} */
+    /** A hotplug-only balloon; {@code nanoTime} is a monotonic clock for {@link BalloonResult#elapsedMicros()}. */
     public VcpuBalloon(CpuSysfs sysfs, BalloonPolicy policy, LongSupplier nanoTime) {
+        this(sysfs, CpuFence.unavailable("the agent was started without a fence"), policy, nanoTime);
+    }
+
+    public VcpuBalloon(CpuSysfs sysfs, CpuFence fence, BalloonPolicy policy, LongSupplier nanoTime) {
         this.sysfs = Objects.requireNonNull(sysfs, "sysfs");
+        this.fence = Objects.requireNonNull(fence, "fence");
         this.policy = Objects.requireNonNull(policy, "policy");
         this.nanoTime = Objects.requireNonNull(nanoTime, "nanoTime");
     }
@@ -44,30 +59,50 @@ public final class VcpuBalloon {
         return policy;
     }
 
+    /** The modes this guest can carry out. */
+    public Set<BalloonMode> modes() {
+        return fence.unavailable().isPresent() ? EnumSet.of(BalloonMode.HOTPLUG) : EnumSet.allOf(BalloonMode.class);
+    }
+
+    /** Online and fenced CPUs now; the fence reads as empty when it cannot be read (logged by the caller). */
+    public CpuUsage usage() {
+        CpuSet online = sysfs.onlineNow();
+        try {
+            return new CpuUsage(online, fence.fenced(online));
+        } catch (IOException e) {
+            return new CpuUsage(online, CpuSet.empty());
+        }
+    }
+
     /** Carries out "set online vCPUs"; never throws for a bad request or a failed write. */
     public synchronized BalloonResult apply(BalloonRequest request) {
         long start = nanoTime.getAsLong();
         List<CpuState> states;
+        CpuSet fenced;
         try {
             states = sysfs.readAll();
+            fenced = fence.fenced(onlineOf(states));
         } catch (IOException e) {
             return unreadable(start, e);
         }
+        CpuSet online = onlineOf(states);
+        List<CpuState> usable = usable(states, fenced);
+        if (request.mode() == BalloonMode.FENCE && fence.unavailable().isPresent()) {
+            return refused(request, "fence mode is not available in this guest: " + fence.unavailable().get(),
+                    online, fenced, usable, start);
+        }
         BalloonPlan plan;
         try {
-            plan = BalloonPlanner.plan(states, policy, request);
+            plan = BalloonPlanner.plan(usable, policy, request);
         } catch (BalloonRefusal refusal) {
-            CpuSet online = onlineOf(states);
-            return new BalloonResult(Status.REFUSED, "refused " + request.target() + ": " + refusal.getMessage(),
-                    online, online, BalloonPlanner.restoreAll(states, policy).toOnline(), BalloonResult.noErrors(),
-                    micros(start));
+            return refused(request, refusal.getMessage(), online, fenced, usable, start);
         }
-        return execute(plan, true, start);
+        return execute(plan, request.mode(), online, fenced, true, start);
     }
 
     /**
-     * Brings every CPU that is not protected online, best effort (a failure on one CPU does not stop the
-     * others and nothing is rolled back). Used when a lease expires and on shutdown.
+     * Brings every CPU that is not protected online and unfences, best effort (a failure on one CPU does not
+     * stop the others and nothing is rolled back). Used when a lease expires, on start-up and on shutdown.
      */
     public synchronized BalloonResult restoreAll() {
         long start = nanoTime.getAsLong();
@@ -77,60 +112,104 @@ public final class VcpuBalloon {
         } catch (IOException e) {
             return unreadable(start, e);
         }
-        return execute(BalloonPlanner.restoreAll(states, policy), false, start);
+        CpuSet online = onlineOf(states);
+        CpuSet fenced;
+        try {
+            fenced = fence.fenced(online);
+        } catch (IOException e) {
+            fenced = online; // unreadable: make sure the unfence below is written
+        }
+        BalloonPlan plan = BalloonPlanner.restoreAll(usable(states, fenced), policy);
+        return execute(plan, BalloonMode.FENCE, online, fenced, false, start);
     }
 
-    private BalloonResult execute(BalloonPlan plan, boolean rollBackOnFailure, long start) {
+    private BalloonResult refused(BalloonRequest request, String why, CpuSet online, CpuSet fenced,
+                                  List<CpuState> usable, long start) {
+        return new BalloonResult(Status.REFUSED, "refused " + request.target() + ": " + why, online.minus(fenced),
+                online, fenced, BalloonPlanner.restoreAll(usable, policy).toOnline(), BalloonResult.noErrors(),
+                micros(start));
+    }
+
+    private BalloonResult execute(BalloonPlan plan, BalloonMode mode, CpuSet online, CpuSet fenced,
+                                  boolean rollBackOnFailure, long start) {
+        CpuSet target = plan.target();
+        CpuSet toOnline = target.minus(online);
+        CpuSet toOffline = mode == BalloonMode.HOTPLUG ? online.minus(target) : CpuSet.empty();
         List<Integer> touched = new ArrayList<>();
         TreeMap<Integer, String> errors = new TreeMap<>();
         String failure = null;
-        for (int[] step : steps(plan)) {
+        for (int[] step : steps(toOnline, toOffline)) {
             int cpu = step[0];
-            boolean online = step[1] == 1;
+            boolean up = step[1] == 1;
             touched.add(cpu);
             try {
-                sysfs.setOnline(cpu, online);
+                sysfs.setOnline(cpu, up);
             } catch (IOException e) {
                 String error = Errno.describe(e);
                 errors.put(cpu, error);
                 if (failure == null) {
-                    failure = (online ? "onlining" : "offlining") + " cpu" + cpu + " failed (" + error + ")";
+                    failure = (up ? "onlining" : "offlining") + " cpu" + cpu + " failed (" + error + ")";
                 }
                 if (rollBackOnFailure) {
                     break;
                 }
             }
         }
+        if (failure == null || !rollBackOnFailure) {
+            CpuSet nowOnline = online.union(toOnline).minus(toOffline);
+            CpuSet wantedFence = nowOnline.minus(target);
+            if (!wantedFence.equals(fenced)) {
+                try {
+                    fence.set(wantedFence, nowOnline);
+                } catch (IOException e) {
+                    String error = Errno.describe(e);
+                    wantedFence.minus(fenced).union(fenced.minus(wantedFence)).forEach(cpu -> errors.put(cpu, "fence: " + error));
+                    failure = (failure == null ? "" : failure + "; ") + "fencing " + wantedFence + " failed (" + error + ")";
+                }
+            }
+        }
         if (failure != null && rollBackOnFailure) {
-            rollBack(plan.before(), touched, errors);
+            rollBack(online, touched, errors);
+            try {
+                fence.set(fenced, online);
+            } catch (IOException e) {
+                errors.put(fenced.isEmpty() ? online.first() : fenced.first(), "rollback: fence: " + Errno.describe(e));
+            }
         }
 
         List<CpuState> after;
+        CpuSet fencedAfter;
         try {
             after = sysfs.readAll();
+            fencedAfter = fence.fenced(onlineOf(after));
         } catch (IOException e) {
             // Fall back on the kernel's summary file; the per-CPU files are what failed.
-            CpuSet online = sysfs.online().orElse(CpuSet.empty());
+            CpuSet nowOnline = sysfs.online().orElse(CpuSet.empty());
             return new BalloonResult(Status.FAILED, (failure == null ? "" : failure + "; ")
-                    + "cannot re-read CPU state: " + Errno.describe(e), plan.before(), online, CpuSet.empty(), errors,
-                    micros(start));
+                    + "cannot re-read CPU state: " + Errno.describe(e), plan.before(), nowOnline, CpuSet.empty(),
+                    CpuSet.empty(), errors, micros(start));
         }
-        CpuSet online = onlineOf(after);
-        CpuSet restorable = BalloonPlanner.restoreAll(after, policy).toOnline();
+        CpuSet onlineAfter = onlineOf(after);
+        CpuSet usable = onlineAfter.minus(fencedAfter);
+        CpuSet restorable = BalloonPlanner.restoreAll(usable(after, fencedAfter), policy).toOnline();
         Status status;
         String message;
+        String state = (fencedAfter.isEmpty() ? "online " : "usable ") + usable;
         if (failure == null) {
             status = Status.APPLIED;
-            message = online.equals(plan.before()) ? "unchanged, online " + online
-                    : "online " + online + " (was " + plan.before() + ")";
-        } else if (rollBackOnFailure && online.equals(plan.before())) {
+            message = usable.equals(plan.before()) && fencedAfter.equals(fenced) && onlineAfter.equals(online)
+                    ? "unchanged, " + state
+                    : state + " (was " + plan.before() + ")" + (fencedAfter.isEmpty() ? "" : ", fenced " + fencedAfter);
+        } else if (rollBackOnFailure && usable.equals(plan.before())) {
             status = Status.ROLLED_BACK;
-            message = failure + "; rolled back to " + online;
+            message = failure + "; rolled back to " + usable + (fencedAfter.isEmpty() ? "" : " usable, fenced " + fencedAfter);
         } else {
             status = Status.FAILED;
-            message = failure + (rollBackOnFailure ? "; rollback incomplete" : "") + ", online now " + online;
+            message = failure + (rollBackOnFailure ? "; rollback incomplete" : "") + ", online now " + onlineAfter
+                    + (fencedAfter.isEmpty() ? "" : ", fenced " + fencedAfter);
         }
-        return new BalloonResult(status, message, plan.before(), online, restorable, errors, micros(start));
+        return new BalloonResult(status, message, plan.before(), onlineAfter, fencedAfter, restorable, errors,
+                micros(start));
     }
 
     /** Puts every touched CPU back to its state in {@code before}, most recent first. */
@@ -146,10 +225,10 @@ public final class VcpuBalloon {
     }
 
     /** Onlines ascending, then offlines descending; each step is {cpu, 1 = online / 0 = offline}. */
-    private static List<int[]> steps(BalloonPlan plan) {
+    private static List<int[]> steps(CpuSet toOnline, CpuSet toOffline) {
         List<int[]> steps = new ArrayList<>();
-        plan.toOnline().stream().forEach(cpu -> steps.add(new int[] {cpu, 1}));
-        int[] offline = plan.toOffline().toArray();
+        toOnline.stream().forEach(cpu -> steps.add(new int[] {cpu, 1}));
+        int[] offline = toOffline.toArray();
         for (int i = offline.length - 1; i >= 0; i--) {
             steps.add(new int[] {offline[i], 0});
         }
@@ -159,7 +238,16 @@ public final class VcpuBalloon {
     private BalloonResult unreadable(long start, IOException e) {
         CpuSet online = sysfs.online().orElse(CpuSet.empty());
         return new BalloonResult(Status.FAILED, "cannot read CPU state: " + Errno.describe(e), online, online,
-                CpuSet.empty(), BalloonResult.noErrors(), micros(start));
+                CpuSet.empty(), CpuSet.empty(), BalloonResult.noErrors(), micros(start));
+    }
+
+    /** The states the planner sees: a fenced CPU counts as offline (it is out of use either way). */
+    private static List<CpuState> usable(List<CpuState> states, CpuSet fenced) {
+        if (fenced.isEmpty()) {
+            return states;
+        }
+        return states.stream().map(c -> fenced.contains(c.cpu()) ? new CpuState(c.cpu(), false, c.offlinable()) : c)
+                .toList();
     }
 
     private static CpuSet onlineOf(List<CpuState> states) {

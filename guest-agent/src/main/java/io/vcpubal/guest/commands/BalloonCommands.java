@@ -1,10 +1,11 @@
 package io.vcpubal.guest.commands;
 
+import io.vcpubal.guest.balloon.BalloonMode;
 import io.vcpubal.guest.balloon.BalloonRequest;
 import io.vcpubal.guest.balloon.BalloonResult;
+import io.vcpubal.guest.balloon.CpuUsage;
 import io.vcpubal.guest.lease.BalloonLease;
 import io.vcpubal.protocol.CpuSet;
-import io.vcpubal.guest.sysfs.CpuSysfs;
 import io.vcpubal.protocol.Bounds;
 import io.vcpubal.protocol.v1.Command;
 import io.vcpubal.protocol.v1.CommandResult;
@@ -15,20 +16,21 @@ import io.vcpubal.protocol.v1.SetOnlineVcpus;
 import io.vcpubal.protocol.v1.SetOnlineVcpusResult;
 import java.util.Map;
 import java.util.function.Consumer;
+import java.util.function.Supplier;
 
 /**
  * The balloon commands (SetOnlineVcpus, RenewLease, GetOnlineVcpus), all through the one {@link BalloonLease}
- * so a change and the lease guarding it move together. {@code onChange} is told the online set after each
- * change (the notify socket for applications listens there).
+ * so a change and the lease guarding it move together. {@code onChange} is told the usable set (online, not
+ * fenced) after each change (the notify socket for applications listens there).
  */
 public final class BalloonCommands {
     private final BalloonLease lease;
-    private final CpuSysfs sysfs;
+    private final Supplier<CpuUsage> usage;
     private final Consumer<CpuSet> onChange;
 
-    public BalloonCommands(BalloonLease lease, CpuSysfs sysfs, Consumer<CpuSet> onChange) {
+    public BalloonCommands(BalloonLease lease, Supplier<CpuUsage> usage, Consumer<CpuSet> onChange) {
         this.lease = lease;
-        this.sysfs = sysfs;
+        this.usage = usage;
         this.onChange = onChange;
     }
 
@@ -46,6 +48,14 @@ public final class BalloonCommands {
         // uint32 on the wire: a value above 2^31 must read as too long, not as negative.
         long leaseMs = Integer.toUnsignedLong(req.getLeaseMs());
         BalloonRequest request;
+        BalloonMode mode;
+        switch (req.getMode()) {
+            case BALLOON_MODE_UNSPECIFIED, BALLOON_MODE_HOTPLUG -> mode = BalloonMode.HOTPLUG;
+            case BALLOON_MODE_FENCE -> mode = BalloonMode.FENCE;
+            default -> {
+                return CommandRegistry.error(Error.Code.MALFORMED, "unknown balloon mode " + req.getModeValue(), id);
+            }
+        }
         try {
             request = switch (req.getTargetCase()) {
                 case COUNT -> BalloonRequest.count(req.getCount(), leaseMs);
@@ -60,12 +70,12 @@ public final class BalloonCommands {
         } catch (IllegalArgumentException e) {
             return CommandRegistry.error(Error.Code.MALFORMED, e.getMessage(), id);
         }
-        BalloonResult r = lease.apply(request);
+        BalloonResult r = lease.apply(request.in(mode));
         if (r.status() == BalloonResult.Status.REFUSED) {
-            return CommandRegistry.error(Error.Code.REFUSED, r.message() + " (online stays " + r.online() + ")", id);
+            return CommandRegistry.error(Error.Code.REFUSED, r.message() + " (usable stays " + r.usable() + ")", id);
         }
-        if (!r.online().equals(r.before())) {
-            onChange.accept(r.online());
+        if (!r.usable().equals(r.before())) {
+            onChange.accept(r.usable());
         }
         return answer(id, r);
     }
@@ -88,17 +98,19 @@ public final class BalloonCommands {
     }
 
     private Envelope.Builder current(long id) {
-        String online = sysfs.onlineNow().toString();
+        CpuUsage now = usage.get();
         return Envelope.newBuilder().setResult(CommandResult.newBuilder()
                 .setRequestId(id)
                 .setOnlineVcpus(SetOnlineVcpusResult.newBuilder()
-                        .setOnlineCpus(online)
+                        .setOnlineCpus(now.online().toString())
+                        .setFencedCpus(now.fenced().toString())
                         .setLeaseRemainingMs(leaseRemaining())));
     }
 
     private Envelope.Builder answer(long id, BalloonResult r) {
         SetOnlineVcpusResult.Builder b = SetOnlineVcpusResult.newBuilder()
                 .setOnlineCpus(r.online().toString())
+                .setFencedCpus(r.fenced().toString())
                 .setRolledBack(r.status() == BalloonResult.Status.ROLLED_BACK)
                 .setElapsedUs(r.elapsedMicros())
                 .setLeaseRemainingMs(leaseRemaining());

@@ -10,7 +10,10 @@ import io.vcpubal.guest.metrics.ProcessSampler;
 import io.vcpubal.guest.metrics.ProcessTop;
 import io.vcpubal.guest.metrics.SystemSample;
 import io.vcpubal.guest.metrics.SystemSampler;
+import io.vcpubal.guest.balloon.CpuUsage;
 import io.vcpubal.guest.sysfs.CpuSysfs;
+import io.vcpubal.protocol.CpuSet;
+import java.util.function.Supplier;
 import io.vcpubal.protocol.v1.Contention;
 import io.vcpubal.protocol.v1.CpuPressure;
 import io.vcpubal.protocol.v1.GuestFacts;
@@ -30,7 +33,7 @@ public final class FactsBuilder {
 
     private final SystemSampler system;
     private final ProcessSampler processes;
-    private final CpuSysfs sysfs;
+    private final Supplier<CpuUsage> usage;
     private final BalloonLease lease;
     private final AppContention apps;
     private final int periodMs;
@@ -47,9 +50,16 @@ public final class FactsBuilder {
      */
     public FactsBuilder(SystemSampler system, ProcessSampler processes, CpuSysfs sysfs, BalloonLease lease,
                         AppContention apps, int periodMs, int processPeriodMs) {
+        this(system, processes, () -> new CpuUsage(sysfs.onlineNow(), CpuSet.empty()), lease, apps, periodMs,
+                processPeriodMs);
+    }
+
+    /** @param usage online and fenced CPUs now ({@code VcpuBalloon::usage}) */
+    public FactsBuilder(SystemSampler system, ProcessSampler processes, Supplier<CpuUsage> usage, BalloonLease lease,
+                        AppContention apps, int periodMs, int processPeriodMs) {
         this.system = system;
         this.processes = processes;
-        this.sysfs = sysfs;
+        this.usage = usage;
         this.lease = lease;
         this.apps = apps;
         this.periodMs = periodMs;
@@ -59,12 +69,14 @@ public final class FactsBuilder {
 
     public GuestFacts build() {
         SystemSample now = system.sample();
+        CpuUsage cpus = usage.get();
         GuestFacts.Builder f = GuestFacts.newBuilder()
                 .setMonotonicNs(now.monotonicNanos())
                 .setRealtimeMs(System.currentTimeMillis())
                 .setPeriodMs(periodMs)
                 .setUserHz(USER_HZ)
-                .setOnlineCpus(sysfs.onlineNow().toString());
+                .setOnlineCpus(cpus.online().toString())
+                .setFencedCpus(cpus.fenced().toString());
         for (Map.Entry<Integer, CpuTicks> e : now.cpuTimes().perCpu().entrySet()) {
             CpuTicks t = e.getValue();
             f.addCpuTicks(io.vcpubal.protocol.v1.CpuTicks.newBuilder()

@@ -1,7 +1,11 @@
 package io.vcpubal.guest.link;
 
 import io.vcpubal.protocol.CpuSet;
+import io.vcpubal.guest.balloon.BalloonMode;
+import io.vcpubal.guest.balloon.CpuUsage;
 import io.vcpubal.guest.sysfs.CpuState;
+import java.util.Set;
+import java.util.function.Supplier;
 import io.vcpubal.guest.sysfs.CpuSysfs;
 import io.vcpubal.protocol.Bounds;
 import io.vcpubal.protocol.v1.GuestInfo;
@@ -16,12 +20,24 @@ public final class GuestInfoReader {
     private final CpuSysfs sysfs;
     private final CpuSet protectedCpus;
     private final int floor;
+    private final Supplier<CpuUsage> usage;
+    private final Set<BalloonMode> modes;
 
+    /** A hotplug-only guest. */
     public GuestInfoReader(Path root, CpuSysfs sysfs, CpuSet protectedCpus, int floor) {
+        this(root, sysfs, protectedCpus, floor, () -> new CpuUsage(sysfs.onlineNow(), CpuSet.empty()),
+                Set.of(BalloonMode.HOTPLUG));
+    }
+
+    /** @param usage online and fenced CPUs now; @param modes the balloon modes to advertise */
+    public GuestInfoReader(Path root, CpuSysfs sysfs, CpuSet protectedCpus, int floor, Supplier<CpuUsage> usage,
+                           Set<BalloonMode> modes) {
         this.root = root;
         this.sysfs = sysfs;
         this.protectedCpus = protectedCpus;
         this.floor = floor;
+        this.usage = usage;
+        this.modes = Set.copyOf(modes);
     }
 
     public GuestInfo read() {
@@ -31,8 +47,15 @@ public final class GuestInfoReader {
                 .setHostname(firstLine("proc/sys/kernel/hostname"))
                 .setPossibleCpus(sysfs.possible().map(CpuSet::toString).orElse(""))
                 .setPresentCpus(sysfs.present().map(CpuSet::toString).orElse(""))
-                .setOnlineCpus(sysfs.onlineNow().toString())
                 .setMinOnlineCpus(floor);
+        CpuUsage now = usage.get();
+        b.setOnlineCpus(now.online().toString()).setFencedCpus(now.fenced().toString());
+        for (BalloonMode m : BalloonMode.values()) {
+            if (modes.contains(m)) {
+                b.addBalloonModes(m == BalloonMode.FENCE ? io.vcpubal.protocol.v1.BalloonMode.BALLOON_MODE_FENCE
+                        : io.vcpubal.protocol.v1.BalloonMode.BALLOON_MODE_HOTPLUG);
+            }
+        }
         try {
             List<CpuState> cpus = sysfs.readAll();
             CpuSet offlinable = CpuSet.of(cpus.stream().filter(CpuState::offlinable).map(CpuState::cpu).toList())

@@ -53,6 +53,7 @@ public final class PidStat {
                 Math.max(0, ProcFiles.parseLong(f[12], 0)),
                 (int) Math.max(1, Math.min(Integer.MAX_VALUE, ProcFiles.parseLong(f[17], 1))),
                 ProcFiles.parseLong(f[19], 0),
-                f.length > 36 ? (int) ProcFiles.parseLong(f[36], -1) : -1));
+                f.length > 36 ? (int) ProcFiles.parseLong(f[36], -1) : -1,
+                ProcFiles.parseLong(f[6], 0)));
     }
 }

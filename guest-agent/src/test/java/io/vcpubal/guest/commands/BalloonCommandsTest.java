@@ -45,8 +45,9 @@ class BalloonCommandsTest {
         SysfsFixture.create(root, "0-3", "0-3", CpuSet.of(0));
         CpuSysfs sysfs = new CpuSysfs(root, SysfsFixture.recording(writes));
         Clock still = Clock.fixed(Instant.parse("2026-12-02T10:00:00Z"), ZoneOffset.UTC);
-        BalloonLease lease = new BalloonLease(new VcpuBalloon(sysfs, BalloonPolicy.DEFAULT), still);
-        registry = new BalloonCommands(lease, sysfs, changes::add).registerInto(new CommandRegistry());
+        VcpuBalloon balloon = new VcpuBalloon(sysfs, BalloonPolicy.DEFAULT);
+        BalloonLease lease = new BalloonLease(balloon, still);
+        registry = new BalloonCommands(lease, balloon::usage, changes::add).registerInto(new CommandRegistry());
     }
 
     record ShortLease(String name, SetOnlineVcpus.Builder request) {

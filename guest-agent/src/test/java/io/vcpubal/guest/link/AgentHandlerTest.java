@@ -71,7 +71,7 @@ class AgentHandlerTest {
         ch.writeInbound(hostHello(ProtocolVersion.MAJOR + 1));
         Envelope e = ch.readOutbound();
         assertEquals(Error.Code.VERSION_MISMATCH, e.getError().getCode());
-        assertTrue(e.getError().getMessage().contains("speaks 2.0, this side speaks 1.0"), e.getError().getMessage());
+        assertTrue(e.getError().getMessage().contains("speaks 2." + ProtocolVersion.MINOR + ", this side speaks 1." + ProtocolVersion.MINOR), e.getError().getMessage());
         ch.runPendingTasks();
         assertFalse(ch.isOpen());
     }

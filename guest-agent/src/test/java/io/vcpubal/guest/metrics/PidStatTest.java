@@ -16,7 +16,8 @@ class PidStatTest {
     @Test
     void aNameWithSpacesAndParentheses() {
         TaskStat t = stat.read(Fixtures.TRICKY_PID).orElseThrow();
-        assertEquals(new TaskStat(26031, "a) (b c", 'R', t.ppid(), 193, 0, 1, 106402, t.processor()), t);
+        assertEquals(new TaskStat(26031, "a) (b c", 'R', t.ppid(), 193, 0, 1, 106402, t.processor(), t.flags()), t);
+        assertEquals(false, t.kernelThread());
         assertEquals(193, t.cpuTicks());
     }
 
@@ -34,6 +35,7 @@ class PidStatTest {
     void aLongKernelThreadName() {
         assertEquals("rcu_exp_par_gp_kthread_worker/0", stat.read(16).orElseThrow().comm());
         assertEquals('S', stat.read(14).orElseThrow().state());
+        assertEquals(true, stat.read(16).orElseThrow().kernelThread());
     }
 
     @Test

@@ -28,7 +28,7 @@ public final class SimGuest implements AutoCloseable {
         AgentConfig c = AgentConfig.defaults();
         AgentConfig config = new AgentConfig(c.portName(), null, "127.0.0.1:" + chardevPort, c.reportPeriodMs(),
                 c.processPeriodMs(), c.topProcesses(), c.floor(), c.protectedCpus(), root.resolve("notify.sock"),
-                null, root);
+                null, false, root);
         Agent agent = new Agent(config);
         agent.start();
         return new SimGuest(root, agent);

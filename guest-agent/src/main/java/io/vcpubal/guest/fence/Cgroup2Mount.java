@@ -1,0 +1,68 @@
+package io.vcpubal.guest.fence;
+
+import com.sun.jna.Library;
+import com.sun.jna.Native;
+import com.sun.jna.Pointer;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * Finds the guest's cgroup v2 hierarchy in {@code <root>/proc/self/mounts}; on a guest where nothing
+ * mounted one (no systemd, a minimal init) the agent mounts it at {@code /sys/fs/cgroup}, where the kernel
+ * provides the mount point for that purpose.
+ */
+final class Cgroup2Mount {
+    /** mount(2); the real one goes through libc, tests create a fixture tree instead. */
+    @FunctionalInterface
+    interface Mounter {
+        void mountCgroup2(Path target) throws IOException;
+    }
+
+    static final Mounter LIBC = target -> {
+        int rc = Libc.INSTANCE.mount("cgroup2", target.toString(), "cgroup2", 0, null);
+        if (rc != 0) {
+            throw new IOException("mount -t cgroup2 " + target + " failed: errno " + Native.getLastError());
+        }
+    };
+
+    private Cgroup2Mount() {}
+
+    /** The mounted cgroup v2 root, or empty when there is none. */
+    static Optional<Path> find(Path root) throws IOException {
+        Path mounts = root.resolve("proc/self/mounts");
+        if (!Files.exists(mounts)) {
+            return Optional.empty();
+        }
+        for (String line : Files.readAllLines(mounts, StandardCharsets.UTF_8)) {
+            String[] f = line.split(" ");
+            if (f.length >= 3 && f[2].equals("cgroup2") && f[1].startsWith("/")) {
+                return Optional.of(root.resolve(f[1].substring(1).replace("\\040", " ")));
+            }
+        }
+        return Optional.empty();
+    }
+
+    /** Whether {@code <root>/proc/self/mounts} lists a cgroup v1 hierarchy (then v2 cannot control cpusets). */
+    static boolean hasV1Cpuset(Path root) throws IOException {
+        Path mounts = root.resolve("proc/self/mounts");
+        if (!Files.exists(mounts)) {
+            return false;
+        }
+        for (String line : Files.readAllLines(mounts, StandardCharsets.UTF_8)) {
+            String[] f = line.split(" ");
+            if (f.length >= 4 && f[2].equals("cgroup") && (f[3].contains(",cpuset") || f[3].startsWith("cpuset"))) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private interface Libc extends Library {
+        Libc INSTANCE = Native.load("c", Libc.class);
+
+        int mount(String source, String target, String fstype, long flags, Pointer data);
+    }
+}

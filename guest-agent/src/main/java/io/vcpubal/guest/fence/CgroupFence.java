@@ -1,0 +1,124 @@
+package io.vcpubal.guest.fence;
+
+import io.vcpubal.guest.sysfs.CpuSysfs;
+import io.vcpubal.protocol.CpuSet;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * The fence on a guest without systemd: one cgroup v2 group of the agent's, {@value #GROUP} under the
+ * hierarchy's root, holding every process of the guest, with {@code cpuset.cpus} set to the kept CPUs.
+ *
+ * <p>Why a cpuset and not each task's affinity: the kernel applies one write to every task of the group and
+ * to every task forked later, and a task cannot widen its own affinity past it; affinity calls would be one
+ * syscall per task, miss tasks racing with the sweep, and lose the tasks' own masks. Why one group: the
+ * root cgroup cannot be restricted, and a guest without systemd has no other structure to respect. Interrupts
+ * ({@link IrqAffinity}) and unbound workqueues ({@link WorkqueueMask}) are steered off the fenced CPUs too.
+ * Per-CPU kernel threads stay: they run only for work queued on their CPU (timers, RCU callbacks, per-CPU
+ * workqueue items), which is what the lab's interrupt count of a fenced CPU measures. Unbound kernel threads
+ * outside workqueues (kswapd, khugepaged) stay in the root cgroup and may run there, rarely.
+ *
+ * <p>Unfencing writes an empty {@code cpuset.cpus} (all of the parent's CPUs); the processes stay in the
+ * group, which costs nothing, until {@link #dismantle} moves them back and removes it.
+ */
+public final class CgroupFence implements CpuFence {
+    public static final String GROUP = "vcpubal.kept";
+
+    private final Path cgroupRoot;
+    private final Path group;
+    private final CpuSysfs.OnlineWriter writer;
+    private final RootCgroupTasks tasks;
+    private final IrqAffinity irqs;
+    private final WorkqueueMask workqueues;
+    private final Supplier<CpuSet> possible;
+
+    /**
+     * @param cgroupRoot the mounted cgroup v2 root, with {@code cpuset} among its {@code cgroup.controllers}
+     * @param root       the filesystem root, for {@code proc/irq}, {@code proc/PID/stat} and the workqueue mask
+     * @param possible   the guest's possible CPUs (the workqueue mask after a crash)
+     */
+    public CgroupFence(Path cgroupRoot, Path root, CpuSysfs.OnlineWriter writer, Supplier<CpuSet> possible) {
+        this.cgroupRoot = cgroupRoot;
+        this.group = cgroupRoot.resolve(GROUP);
+        this.writer = writer;
+        this.tasks = new RootCgroupTasks(cgroupRoot, root, writer);
+        this.irqs = new IrqAffinity(root, writer);
+        this.workqueues = new WorkqueueMask(root, writer);
+        this.possible = possible;
+    }
+
+    @Override
+    public Optional<String> unavailable() {
+        return Optional.empty();
+    }
+
+    @Override
+    public CpuSet fenced(CpuSet online) throws IOException {
+        CpuSet kept = kept();
+        return kept.isEmpty() ? CpuSet.empty() : online.minus(kept);
+    }
+
+    /** The group's {@code cpuset.cpus}; empty when there is no group or it allows all CPUs. */
+    private CpuSet kept() throws IOException {
+        Path cpus = group.resolve("cpuset.cpus");
+        if (!Files.exists(cpus)) {
+            return CpuSet.empty();
+        }
+        try {
+            return CpuSet.parse(Files.readString(cpus, StandardCharsets.US_ASCII).strip());
+        } catch (IllegalArgumentException e) {
+            throw new IOException("EIO: " + cpus + " holds no cpulist: " + e.getMessage());
+        }
+    }
+
+    @Override
+    public synchronized FenceReport set(CpuSet fenced, CpuSet online) throws IOException {
+        if (fenced.isEmpty()) {
+            boolean recovering = !kept().isEmpty();
+            if (Files.exists(group.resolve("cpuset.cpus"))) {
+                writer.write(group.resolve("cpuset.cpus"), "\n");
+            }
+            irqs.restore(online, recovering);
+            workqueues.restore(possible.get(), recovering);
+            return FenceReport.NOTHING;
+        }
+        CpuSet kept = online.minus(fenced);
+        if (kept.isEmpty()) {
+            throw new IOException("EINVAL: fencing " + fenced + " would leave no CPU of " + online);
+        }
+        ensureGroup();
+        int moved = tasks.moveInto(group);
+        writer.write(group.resolve("cpuset.cpus"), kept.toString());
+        IrqAffinity.Steering steering = irqs.steer(kept);
+        workqueues.steer(kept);
+        return new FenceReport(moved, steering.steered(), steering.refused());
+    }
+
+    private void ensureGroup() throws IOException {
+        Path control = cgroupRoot.resolve("cgroup.subtree_control");
+        String enabled = Files.readString(control, StandardCharsets.US_ASCII);
+        if (!(" " + enabled.strip() + " ").contains(" cpuset ")) {
+            writer.write(control, "+cpuset");
+        }
+        if (!Files.isDirectory(group)) {
+            Files.createDirectory(group);
+        }
+    }
+
+    @Override
+    public synchronized void dismantle() {
+        if (!Files.isDirectory(group)) {
+            return;
+        }
+        tasks.moveBack(group);
+        try {
+            Files.delete(group);
+        } catch (IOException e) {
+            // a process joined meanwhile; the empty cpuset left by the unfence confines nothing
+        }
+    }
+}

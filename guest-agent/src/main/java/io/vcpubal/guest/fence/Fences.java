@@ -1,0 +1,53 @@
+package io.vcpubal.guest.fence;
+
+import io.vcpubal.guest.sysfs.CpuSysfs;
+import io.vcpubal.protocol.CpuSet;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Optional;
+
+/** Chooses the fence a guest can have, or says why it can have none (then the agent offers hotplug only). */
+public final class Fences {
+    private Fences() {}
+
+    /** The real guest: {@code root} is "/", cgroup v2 is mounted through libc when nothing mounted it. */
+    public static CpuFence forGuest(Path root, CpuSysfs sysfs) {
+        return probe(root, sysfs, CpuSysfs.FILE_WRITER, Cgroup2Mount.LIBC);
+    }
+
+    static CpuFence probe(Path root, CpuSysfs sysfs, CpuSysfs.OnlineWriter writer, Cgroup2Mount.Mounter mounter) {
+        try {
+            if (Files.isDirectory(root.resolve("run/systemd/system"))) {
+                // systemd owns the cgroup tree: a group of the agent's next to its slices would move processes
+                // out of their units behind systemd's back. The systemd way (AllowedCPUs= on the top-level
+                // slices) is not built yet.
+                return CpuFence.unavailable("systemd manages this guest's cgroups and fencing through its"
+                        + " AllowedCPUs= is not supported yet");
+            }
+            if (Cgroup2Mount.hasV1Cpuset(root)) {
+                return CpuFence.unavailable("the cpuset controller is bound to a cgroup v1 hierarchy");
+            }
+            Optional<Path> mounted = Cgroup2Mount.find(root);
+            Path cgroupRoot;
+            if (mounted.isPresent()) {
+                cgroupRoot = mounted.get();
+            } else {
+                cgroupRoot = root.resolve("sys/fs/cgroup");
+                if (!Files.isDirectory(cgroupRoot)) {
+                    return CpuFence.unavailable("no cgroup v2 hierarchy and no /sys/fs/cgroup to mount one on");
+                }
+                mounter.mountCgroup2(cgroupRoot);
+            }
+            Path controllers = cgroupRoot.resolve("cgroup.controllers");
+            if (!Files.exists(controllers)
+                    || !(" " + Files.readString(controllers, StandardCharsets.US_ASCII).strip() + " ").contains(" cpuset ")) {
+                return CpuFence.unavailable("the kernel offers no cpuset controller in " + controllers);
+            }
+            return new CgroupFence(cgroupRoot, root, writer, () -> sysfs.possible().orElse(CpuSet.empty()));
+        } catch (IOException e) {
+            return CpuFence.unavailable("cgroup v2 not usable: " + e.getMessage());
+        }
+    }
+}
