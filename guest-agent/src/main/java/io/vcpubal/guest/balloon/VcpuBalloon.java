@@ -158,14 +158,17 @@ public final class VcpuBalloon {
         if (failure == null || !rollBackOnFailure) {
             CpuSet nowOnline = online.union(toOnline).minus(toOffline);
             CpuSet wantedFence = nowOnline.minus(target);
-            if (!wantedFence.equals(fenced)) {
-                try {
+            try {
+                // Re-read after hotplug: a CPU onlined outside a narrow cpuset is fenced without a write.
+                CpuSet fencedNow = touched.isEmpty() ? fenced : fence.fenced(nowOnline);
+                if (!wantedFence.equals(fencedNow)) {
                     fence.set(wantedFence, nowOnline);
-                } catch (IOException e) {
-                    String error = Errno.describe(e);
-                    wantedFence.minus(fenced).union(fenced.minus(wantedFence)).forEach(cpu -> errors.put(cpu, "fence: " + error));
-                    failure = (failure == null ? "" : failure + "; ") + "fencing " + wantedFence + " failed (" + error + ")";
                 }
+            } catch (IOException e) {
+                String error = Errno.describe(e);
+                CpuSet changed = wantedFence.minus(fenced).union(fenced.minus(wantedFence));
+                (changed.isEmpty() ? nowOnline : changed).forEach(cpu -> errors.put(cpu, "fence: " + error));
+                failure = (failure == null ? "" : failure + "; ") + "fencing " + wantedFence + " failed (" + error + ")";
             }
         }
         if (failure != null && rollBackOnFailure) {

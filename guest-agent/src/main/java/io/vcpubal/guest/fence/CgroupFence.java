@@ -22,8 +22,9 @@ import java.util.function.Supplier;
  * workqueue items), which is what the lab's interrupt count of a fenced CPU measures. Unbound kernel threads
  * outside workqueues (kswapd, khugepaged) stay in the root cgroup and may run there, rarely.
  *
- * <p>Unfencing writes an empty {@code cpuset.cpus} (all of the parent's CPUs); the processes stay in the
- * group, which costs nothing, until {@link #dismantle} moves them back and removes it.
+ * <p>Unfencing writes every possible CPU into {@code cpuset.cpus} (the kernel refuses to empty the cpuset
+ * of a populated group with ENOSPC, and CPUs hotplugged later must be usable at once); the processes stay
+ * in the group, which costs nothing, until {@link #dismantle} moves them back and removes it.
  */
 public final class CgroupFence implements CpuFence {
     public static final String GROUP = "vcpubal.kept";
@@ -62,7 +63,7 @@ public final class CgroupFence implements CpuFence {
         return kept.isEmpty() ? CpuSet.empty() : online.minus(kept);
     }
 
-    /** The group's {@code cpuset.cpus}; empty when there is no group or it allows all CPUs. */
+    /** The group's {@code cpuset.cpus}; empty when there is no group or it is empty (all of the parent's). */
     private CpuSet kept() throws IOException {
         Path cpus = group.resolve("cpuset.cpus");
         if (!Files.exists(cpus)) {
@@ -78,12 +79,15 @@ public final class CgroupFence implements CpuFence {
     @Override
     public synchronized FenceReport set(CpuSet fenced, CpuSet online) throws IOException {
         if (fenced.isEmpty()) {
-            boolean recovering = !kept().isEmpty();
-            if (Files.exists(group.resolve("cpuset.cpus"))) {
-                writer.write(group.resolve("cpuset.cpus"), "\n");
+            // Narrower than every CPU also when the fenced CPUs went offline since: they must come back usable.
+            CpuSet all = possible.get().union(online);
+            CpuSet kept = kept();
+            boolean narrow = !kept.isEmpty() && !kept.containsAll(all);
+            if (narrow) {
+                writer.write(group.resolve("cpuset.cpus"), all.toString());
             }
-            irqs.restore(online, recovering);
-            workqueues.restore(possible.get(), recovering);
+            irqs.restore(online, narrow);
+            workqueues.restore(possible.get(), narrow);
             return FenceReport.NOTHING;
         }
         CpuSet kept = online.minus(fenced);

@@ -70,7 +70,7 @@ class FenceModeTest {
         assertEquals(Status.APPLIED, r.status(), r.toString());
         assertEquals(CpuSet.empty(), r.fenced());
         assertTrue(r.fullyRestored());
-        assertEquals("", FenceFixture.read(root, "sys/fs/cgroup/vcpubal.kept/cpuset.cpus"));
+        assertEquals("0-3", FenceFixture.read(root, "sys/fs/cgroup/vcpubal.kept/cpuset.cpus"));
         assertEquals("0-3", FenceFixture.read(root, "proc/irq/24/smp_affinity_list"));
     }
 
@@ -92,7 +92,11 @@ class FenceModeTest {
         assertEquals(List.of("cpu3=0", "cpu2=0"), sysfsWrites);
         assertEquals(CpuSet.of(0, 1), r.online());
         assertEquals(CpuSet.empty(), r.fenced());
-        assertEquals("", FenceFixture.read(root, "sys/fs/cgroup/vcpubal.kept/cpuset.cpus"));
+
+        // The cpuset may stay narrow while the CPUs outside it are offline; a grow must widen it.
+        BalloonResult grown = balloon.apply(BalloonRequest.cpus(CpuSet.range(0, 3), 0));
+        assertEquals(CpuSet.range(0, 3), grown.usable(), grown.toString());
+        assertEquals("0-3", FenceFixture.read(root, "sys/fs/cgroup/vcpubal.kept/cpuset.cpus"));
     }
 
     @Test
@@ -155,7 +159,7 @@ class FenceModeTest {
 
         assertEquals(CpuSet.empty(), restore.fenced());
         assertEquals(CpuSet.range(0, 3), restore.usable());
-        assertEquals("", FenceFixture.read(root, "sys/fs/cgroup/vcpubal.kept/cpuset.cpus"));
+        assertEquals("0-3", FenceFixture.read(root, "sys/fs/cgroup/vcpubal.kept/cpuset.cpus"));
     }
 
     @Test

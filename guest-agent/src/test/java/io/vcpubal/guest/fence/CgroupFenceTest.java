@@ -64,7 +64,7 @@ class CgroupFenceTest {
         fence.set(CpuSet.empty(), ALL);
 
         assertEquals(List.of(
-                "sys/fs/cgroup/vcpubal.kept/cpuset.cpus=",
+                "sys/fs/cgroup/vcpubal.kept/cpuset.cpus=0-7",
                 "proc/irq/1/smp_affinity_list=0-3",
                 "proc/irq/24/smp_affinity_list=0-3",
                 "proc/irq/9/smp_affinity_list=3",
@@ -96,7 +96,7 @@ class CgroupFenceTest {
 
         restarted.set(CpuSet.empty(), ALL);
 
-        assertEquals("", FenceFixture.read(root, "sys/fs/cgroup/vcpubal.kept/cpuset.cpus"));
+        assertEquals("0-7", FenceFixture.read(root, "sys/fs/cgroup/vcpubal.kept/cpuset.cpus"), "all possible CPUs");
         assertEquals("0-3", FenceFixture.read(root, "proc/irq/24/smp_affinity_list"), "all online CPUs");
         assertEquals("ff", FenceFixture.read(root, "sys/devices/virtual/workqueue/cpumask"), "all possible CPUs");
     }

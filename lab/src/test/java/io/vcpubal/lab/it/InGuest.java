@@ -36,6 +36,13 @@ final class InGuest {
         return g.spawn(java() + " -Xmx32m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -cp " + cp + " " + PoolApp.class.getName());
     }
 
+    /** Starts a class of the lab's test apps (no guest-client) with {@code args}; returns its output file. */
+    static Path startApp(Guest g, Class<?> app, String... args) {
+        String cp = Guest.GUEST_SHARE + "/app/" + copyCodeSource(app, g.shareDir().resolve("app"), "lab");
+        return g.spawn(java() + " -Xmx32m -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -cp " + cp + " " + app.getName()
+                + " " + String.join(" ", args));
+    }
+
     /**
      * Copies the classes directory or jar a class was loaded from into {@code dir}; returns the name of
      * the copy inside {@code dir} (for a class path).

@@ -72,8 +72,9 @@ class LinkOverUnixSocketTest {
         }
         Path root = dir.resolve("root");
         CpuSysfs sysfs = new CpuSysfs(root);
-        BalloonLease lease = new BalloonLease(new VcpuBalloon(sysfs, BalloonPolicy.DEFAULT), MonotonicClock.create());
-        CommandRegistry commands = new BalloonCommands(lease, sysfs, online -> { }).registerInto(new CommandRegistry());
+        VcpuBalloon balloon = new VcpuBalloon(sysfs, BalloonPolicy.DEFAULT);
+        BalloonLease lease = new BalloonLease(balloon, MonotonicClock.create());
+        CommandRegistry commands = new BalloonCommands(lease, balloon::usage, online -> { }).registerInto(new CommandRegistry());
         FrameCounters counters = new FrameCounters();
         GuestInfoReader info = new GuestInfoReader(root, sysfs, CpuSet.empty(), 1);
         agentSide = ListenerTransport.unix(dir.resolve("agent.sock"), loop, new ProtocolInitializer(
