@@ -14,7 +14,7 @@ import picocli.CommandLine.Parameters;
                 + " others re-planned. Lasts until remove-vm, or until its QEMU exits for good.")
 public final class AddVmCommand implements Callable<Integer> {
     @Parameters(index = "0", paramLabel = "SPEC",
-            description = "name=NAME,weight=W,qmp=PATH[,agent=PATH][,pidfile=PATH][,max-vcpus=N][,min-vcpus=N]")
+            description = "name=NAME,weight=W,qmp=PATH[,agent=PATH][,pidfile=PATH][,max-vcpus=N][,min-vcpus=N][,balloon=hotplug|fence|auto]")
     String spec;
 
     @Mixin

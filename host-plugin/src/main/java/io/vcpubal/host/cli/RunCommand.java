@@ -30,9 +30,11 @@ import picocli.CommandLine.Option;
                 + " all its vCPUs and unpinning them.")
 public final class RunCommand implements Callable<Integer> {
     @Option(names = "--vm", paramLabel = "SPEC",
-            description = "A VM: name=NAME,weight=W,qmp=PATH[,agent=PATH][,max-vcpus=N][,min-vcpus=N]. Repeatable;"
-                    + " adds to the config file's vm lines. qmp is QEMU's -qmp unix socket, agent the host side of"
-                    + " the VM's io.vcpubal.agent.0 virtio-serial port.")
+            description = "A VM: name=NAME,weight=W,qmp=PATH[,agent=PATH][,max-vcpus=N][,min-vcpus=N]"
+                    + "[,balloon=hotplug|fence|auto]. Repeatable; adds to the config file's vm lines. qmp is QEMU's"
+                    + " -qmp unix socket, agent the host side of the VM's io.vcpubal.agent.0 virtio-serial port;"
+                    + " balloon: how the guest takes vCPUs out of use (default hotplug; fence keeps them online but"
+                    + " idle, fast both ways; auto fences and turns a shrink held for 60 s into hotplug).")
     List<String> vmSpecs = new ArrayList<>();
 
     @Option(names = "--config", paramLabel = "FILE",

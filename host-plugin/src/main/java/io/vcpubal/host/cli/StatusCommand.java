@@ -64,7 +64,8 @@ public final class StatusCommand implements Callable<Integer> {
                 v.get("mode").getAsString(),
                 v.has("pid") && v.get("pid").getAsLong() > 0 ? v.get("pid").getAsString() : "-",
                 (v.has("guestOnline") ? v.get("guestOnline").getAsString() : "-") + " (" + v.get("targetOnline").getAsInt()
-                        + "/" + v.get("vcpus").getAsInt() + ")",
+                        + "/" + v.get("vcpus").getAsInt() + ")"
+                        + (v.has("guestFenced") ? " fenced " + v.get("guestFenced").getAsString() : ""),
                 pins.toString(),
                 steal < 0 ? "-" : String.format("%.1f%%", steal * 100),
                 v.get("agent").getAsString(),

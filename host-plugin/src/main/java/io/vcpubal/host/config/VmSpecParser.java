@@ -17,7 +17,7 @@ public final class VmSpecParser {
     /** Where a spec is used decides which keys it may and must have. */
     public enum Use {
         /** A VM the daemon manages through QMP. */
-        RUN(List.of("name", "weight", "qmp", "agent", "pidfile", "max-vcpus", "min-vcpus"), List.of("name", "weight", "qmp")),
+        RUN(List.of("name", "weight", "qmp", "agent", "pidfile", "max-vcpus", "min-vcpus", "balloon"), List.of("name", "weight", "qmp")),
         /** A VM that only exists in a {@code plan}. */
         PLAN(List.of("name", "weight", "max-vcpus", "min-vcpus"), List.of("name", "weight", "max-vcpus"));
 
@@ -59,7 +59,8 @@ public final class VmSpecParser {
         int weight = number(kv, "weight", 1, VmConfig.MAX_WEIGHT);
         int max = kv.containsKey("max-vcpus") ? number(kv, "max-vcpus", 1, MAX_VCPUS) : 0;
         int min = kv.containsKey("min-vcpus") ? number(kv, "min-vcpus", 0, max > 0 ? max : MAX_VCPUS) : 0;
-        return new VmConfig(name, weight, path(kv, "qmp"), path(kv, "agent"), path(kv, "pidfile"), max, min);
+        BalloonChoice balloon = kv.containsKey("balloon") ? BalloonChoice.parse(kv.get("balloon")) : BalloonChoice.HOTPLUG;
+        return new VmConfig(name, weight, path(kv, "qmp"), path(kv, "agent"), path(kv, "pidfile"), max, min, balloon);
     }
 
     private static Path path(Map<String, String> kv, String key) {

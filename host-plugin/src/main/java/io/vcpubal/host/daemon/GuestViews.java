@@ -24,9 +24,11 @@ final class GuestViews {
         Optional<CpuSet> present = CpuSet.tryParse(info.get().getPresentCpus());
         Optional<CpuSet> offlinable = CpuSet.tryParse(info.get().getOfflinableCpus());
         Optional<CpuSet> now = CpuSet.tryParse(online.get());
-        if (present.isEmpty() || offlinable.isEmpty() || now.isEmpty()) {
+        Optional<CpuSet> fenced = CpuSet.tryParse(link.fencedCpus());
+        if (present.isEmpty() || offlinable.isEmpty() || now.isEmpty() || fenced.isEmpty()) {
             return null;
         }
-        return new GuestView(present.get(), offlinable.get(), Math.max(1, info.get().getMinOnlineCpus()), now.get());
+        return new GuestView(present.get(), offlinable.get(), Math.max(1, info.get().getMinOnlineCpus()),
+                now.get().minus(fenced.get()), fenced.get().intersection(now.get()), link.offersFence());
     }
 }

@@ -21,6 +21,8 @@ import io.vcpubal.host.plan.Planner;
 import io.vcpubal.host.plan.VmPlan;
 import io.vcpubal.host.plan.VmSpec;
 import io.vcpubal.host.reconcile.Action;
+import io.vcpubal.host.reconcile.BalloonKind;
+import io.vcpubal.host.reconcile.BalloonModes;
 import io.vcpubal.host.reconcile.GuestView;
 import io.vcpubal.host.reconcile.Observed;
 import io.vcpubal.host.reconcile.OnlineSets;
@@ -498,8 +500,16 @@ public final class HostDaemon implements AutoCloseable {
             }
             for (VmPlan vp : lastPlan.vms()) {
                 VmState s = vms.get(vp.name());
-                Observed o = new Observed(s.vcpus(), GuestViews.of(s.link), s.appliedPins, s.appliedEmulator,
-                        s.balloonPending, s.refusal);
+                GuestView g = GuestViews.of(s.link);
+                long now = System.nanoTime();
+                if (vp.onlineVcpus() != s.wantedCount) {
+                    s.wantedCount = vp.onlineVcpus();
+                    s.wantedSinceNanos = now;
+                }
+                BalloonKind mode = BalloonModes.choose(s.config.balloon(), g != null && g.offersFence(),
+                        Duration.ofNanos(now - s.wantedSinceNanos));
+                Observed o = new Observed(s.vcpus(), g, s.appliedPins, s.appliedEmulator, s.balloonPending, s.refusal,
+                        mode);
                 VmSteps st = ReconcileSteps.forVm(vp, o, lastPlan.emulatorCpus())
                         .withWasShared(wasShared.getOrDefault(vp.name(), CpuSet.empty()));
                 s.leased = st.leased();
@@ -747,14 +757,18 @@ public final class HostDaemon implements AutoCloseable {
         }
         int lease = b.leased() ? config.leaseMs() : 0;
         long sent = System.nanoTime();
-        s.link.setOnlineCpus(b.online().toString(), lease, COMMAND_TIMEOUT).whenComplete((r, e) -> {
-            events.balloon(b.vm(), "hotplug", outcome(r, e), (System.nanoTime() - sent) / 1e9);
+        io.vcpubal.protocol.v1.BalloonMode wire = b.mode() == BalloonKind.FENCE
+                ? io.vcpubal.protocol.v1.BalloonMode.BALLOON_MODE_FENCE : io.vcpubal.protocol.v1.BalloonMode.BALLOON_MODE_HOTPLUG;
+        s.link.setUsableCpus(b.online().toString(), wire, lease, COMMAND_TIMEOUT).whenComplete((r, e) -> {
+            events.balloon(b.vm(), b.mode().id(), outcome(r, e), (System.nanoTime() - sent) / 1e9);
             synchronized (lock) {
                 s.balloonPending = false;
                 if (e == null && r.getErrorsCount() == 0) {
                     s.refusal = null;
                     s.balloonError = null;
-                    LOG.info("VM {}: guest online {} ({} us in the guest)", b.vm(), r.getOnlineCpus(), r.getElapsedUs());
+                    LOG.info("VM {}: guest online {}{} ({} {} us in the guest)", b.vm(), r.getOnlineCpus(),
+                            r.getFencedCpus().isEmpty() ? "" : ", fenced " + r.getFencedCpus(), b.mode().id(),
+                            r.getElapsedUs());
                 } else {
                     String why = e == null ? "guest could not switch CPUs: " + r.getErrorsList()
                             + (r.getRolledBack() ? " (rolled back to " + r.getOnlineCpus() + ")" : "")
@@ -763,7 +777,7 @@ public final class HostDaemon implements AutoCloseable {
                             && g.code() == Error.Code.REFUSED);
                     if (refused) {
                         // Do not ask again until the request or the guest changes; its vCPUs stay confined.
-                        s.refusal = new Observed.Refusal(b.online(), onlineBefore);
+                        s.refusal = new Observed.Refusal(b.online(), onlineBefore, b.mode());
                     }
                     s.balloonError = "balloon to " + b.online() + ": " + why;
                     LOG.warn("VM {}: {}", b.vm(), s.balloonError);

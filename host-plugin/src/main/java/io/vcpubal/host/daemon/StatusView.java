@@ -3,6 +3,7 @@ package io.vcpubal.host.daemon;
 import io.vcpubal.host.backend.VcpuThread;
 import io.vcpubal.host.link.AgentState;
 import io.vcpubal.host.link.GuestLink;
+import io.vcpubal.protocol.CpuSet;
 import io.vcpubal.host.plan.VmPlan;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,7 +22,12 @@ final class StatusView {
         }
         GuestLink link = s.link;
         String agent = link == null ? "no agent" : stateText(link.state());
-        String online = link == null || link.state() != AgentState.CONNECTED ? null : link.onlineCpus().orElse(null);
+        // usable CPUs: a fenced CPU is online to the guest kernel but out of use, like an offline one
+        String online = link == null || link.state() != AgentState.CONNECTED ? null : link.onlineCpus()
+                .map(o -> CpuSet.tryParse(o).flatMap(on -> CpuSet.tryParse(link.fencedCpus()).map(f -> on.minus(f).toString()))
+                        .orElse(o))
+                .orElse(null);
+        String fenced = online == null || link.fencedCpus().isEmpty() ? null : link.fencedCpus();
         double steal = link == null ? -1 : link.latestFacts().map(f -> f.getContention().getStealShare()).orElse(-1.0);
         VmPlan p = s.plan;
         String error = java.util.stream.Stream.of(s.observeError, s.lastError, s.balloonError)
@@ -34,7 +40,7 @@ final class StatusView {
                         .map(f -> new VmStatus.GuestReport(f.getContention().getSystemShare(),
                                 f.getContention().getRunqueueWaitMsPerS(), f.getContention().getPsiSomeAvg10(),
                                 f.getLease().getExpiredRestoreRealtimeMs()))
-                        .orElse(null));
+                        .orElse(null), fenced);
     }
 
     private static String stateText(AgentState s) {

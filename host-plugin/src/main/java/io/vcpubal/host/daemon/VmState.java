@@ -28,6 +28,9 @@ final class VmState {
     boolean leased;
     boolean balloonPending;
     Observed.Refusal refusal;
+    /** The vCPU count the plan wanted last round, and since when (nanoTime): auto mode's clock. */
+    int wantedCount = -1;
+    long wantedSinceNanos;
     /** Why the last round's pins failed, null when they did not. */
     String lastError;
     /** Some of its threads are in its cgroup. */

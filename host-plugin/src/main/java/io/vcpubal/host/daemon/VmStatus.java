@@ -18,10 +18,24 @@ import java.util.List;
  */
 public record VmStatus(String name, int weight, double share, String mode, int targetOnline, int vcpus,
                        String guestOnline, List<VcpuPin> pins, double stealShare, String agent, long lastContactMs,
-                       String lastError, long pid, List<String> degraded, FrameStats link, GuestReport guest) {
+                       String lastError, long pid, List<String> degraded, FrameStats link, GuestReport guest,
+                       String guestFenced) {
     public VmStatus {
         pins = List.copyOf(pins);
         degraded = List.copyOf(degraded);
+    }
+
+    /** Nothing fenced. */
+    public VmStatus(String name, int weight, double share, String mode, int targetOnline, int vcpus,
+                    String guestOnline, List<VcpuPin> pins, double stealShare, String agent, long lastContactMs,
+                    String lastError, long pid, List<String> degraded, FrameStats link, GuestReport guest) {
+        this(name, weight, share, mode, targetOnline, vcpus, guestOnline, pins, stealShare, agent, lastContactMs,
+                lastError, pid, degraded, link, guest, null);
+    }
+
+    /** Fenced vCPUs of the guest (online but out of use); 0 when none or unknown. */
+    public int fencedCount() {
+        return guestFenced == null ? 0 : io.vcpubal.protocol.CpuSet.tryParse(guestFenced).map(c -> c.size()).orElse(0);
     }
 
     /**

@@ -74,6 +74,8 @@ public final class GuestLink implements AutoCloseable {
     private volatile GuestFacts facts;
     /** The guest's online set as last heard: from facts or from a command's answer, whichever came last. */
     private volatile String onlineCpus;
+    /** Online CPUs the guest keeps fenced (fence mode), as last heard with {@link #onlineCpus}; "" = none. */
+    private volatile String fencedCpus = "";
     private long lastHelloNanos;
     private long lastFactsNanos;
     private volatile long lastContactMillis;
@@ -126,6 +128,17 @@ public final class GuestLink implements AutoCloseable {
         return Optional.ofNullable(onlineCpus);
     }
 
+    /** The online CPUs the guest keeps fenced, heard with {@link #onlineCpus()}; "" when none. */
+    public String fencedCpus() {
+        return fencedCpus;
+    }
+
+    /** Whether the agent offered fence mode in its Hello. */
+    public boolean offersFence() {
+        GuestInfo g = guestInfo;
+        return g != null && g.getBalloonModesList().contains(io.vcpubal.protocol.v1.BalloonMode.BALLOON_MODE_FENCE);
+    }
+
     /** Wall-clock millis of the last message from the guest; 0 = never. */
     public long lastContactMillis() {
         return lastContactMillis;
@@ -150,10 +163,16 @@ public final class GuestLink implements AutoCloseable {
                 timeout);
     }
 
-    /** Asks the guest to keep exactly {@code cpulist} online. */
+    /** Asks the guest to keep exactly {@code cpulist} online (hotplug). */
     public CompletableFuture<SetOnlineVcpusResult> setOnlineCpus(String cpulist, int leaseMs, Duration timeout) {
-        return send(Command.newBuilder().setSetOnlineVcpus(SetOnlineVcpus.newBuilder().setCpus(cpulist).setLeaseMs(leaseMs)),
-                timeout);
+        return setUsableCpus(cpulist, io.vcpubal.protocol.v1.BalloonMode.BALLOON_MODE_HOTPLUG, leaseMs, timeout);
+    }
+
+    /** Asks the guest to keep exactly {@code cpulist} usable, the others leaving use in {@code mode}. */
+    public CompletableFuture<SetOnlineVcpusResult> setUsableCpus(String cpulist, io.vcpubal.protocol.v1.BalloonMode mode,
+                                                                 int leaseMs, Duration timeout) {
+        return send(Command.newBuilder().setSetOnlineVcpus(SetOnlineVcpus.newBuilder().setCpus(cpulist)
+                .setLeaseMs(leaseMs).setMode(mode)), timeout);
     }
 
     public CompletableFuture<SetOnlineVcpusResult> renewLease(int leaseMs, Duration timeout) {
@@ -239,7 +258,7 @@ public final class GuestLink implements AutoCloseable {
                     }
                     lastFactsNanos = now;
                     facts = msg.getFacts();
-                    updateOnline(facts.getOnlineCpus());
+                    updateOnline(facts.getOnlineCpus(), facts.getFencedCpus());
                 } else {
                     // Facts from an agent we have not greeted (it restarted): greet it again.
                     sendHello(ch);
@@ -250,7 +269,8 @@ public final class GuestLink implements AutoCloseable {
                 if (p != null) {
                     p.timeout.cancel(false);
                     if (!msg.getResult().getOnlineVcpus().getOnlineCpus().isEmpty()) {
-                        updateOnline(msg.getResult().getOnlineVcpus().getOnlineCpus());
+                        updateOnline(msg.getResult().getOnlineVcpus().getOnlineCpus(),
+                                msg.getResult().getOnlineVcpus().getFencedCpus());
                     }
                     p.future.complete(msg.getResult().getOnlineVcpus());
                 }
@@ -303,6 +323,7 @@ public final class GuestLink implements AutoCloseable {
         facts = null;
         guestInfo = msg.getHello().getGuest();
         onlineCpus = guestInfo.getOnlineCpus();
+        fencedCpus = guestInfo.getFencedCpus();
         setState(AgentState.CONNECTED);
         onChange.accept(this);
     }
@@ -344,10 +365,12 @@ public final class GuestLink implements AutoCloseable {
         return ch.writeAndFlush(e.setSeq(seq.incrementAndGet()).build());
     }
 
-    private void updateOnline(String cpus) {
+    private void updateOnline(String cpus, String fenced) {
         String before = onlineCpus;
+        String fencedBefore = fencedCpus;
         onlineCpus = cpus;
-        if (before != null && !before.equals(cpus) && state == AgentState.CONNECTED) {
+        fencedCpus = fenced;
+        if (before != null && (!before.equals(cpus) || !fencedBefore.equals(fenced)) && state == AgentState.CONNECTED) {
             onChange.accept(this); // the guest's CPUs changed: the host re-asserts its set if they differ
         }
     }
@@ -356,6 +379,7 @@ public final class GuestLink implements AutoCloseable {
         facts = null;
         guestInfo = null;
         onlineCpus = null;
+        fencedCpus = "";
     }
 
     /** Writes refused because the guest did not read. */

@@ -19,10 +19,14 @@ public final class GuestMessageCheck {
                 return Optional.of("GuestInfo string longer than " + Bounds.MAX_SHORT_STRING_CHARS);
             }
         }
-        for (String l : new String[] {g.getPossibleCpus(), g.getPresentCpus(), g.getOnlineCpus(), g.getOfflinableCpus()}) {
+        for (String l : new String[] {g.getPossibleCpus(), g.getPresentCpus(), g.getOnlineCpus(), g.getOfflinableCpus(),
+                g.getFencedCpus()}) {
             if (l.length() > Bounds.MAX_CPULIST_CHARS) {
                 return Optional.of("cpulist longer than " + Bounds.MAX_CPULIST_CHARS);
             }
+        }
+        if (g.getBalloonModesCount() > 8) {
+            return Optional.of(g.getBalloonModesCount() + " balloon modes (at most 8)");
         }
         return Optional.empty();
     }
@@ -34,7 +38,7 @@ public final class GuestMessageCheck {
         if (f.getCpuTicksCount() > Bounds.MAX_CPU + 1) {
             return Optional.of(f.getCpuTicksCount() + " CPU tick entries");
         }
-        if (f.getOnlineCpus().length() > Bounds.MAX_CPULIST_CHARS) {
+        if (f.getOnlineCpus().length() > Bounds.MAX_CPULIST_CHARS || f.getFencedCpus().length() > Bounds.MAX_CPULIST_CHARS) {
             return Optional.of("online cpulist longer than " + Bounds.MAX_CPULIST_CHARS);
         }
         for (var p : f.getProcessesList()) {

@@ -42,19 +42,21 @@ public final class VmMetrics {
         gauge(r, "vcpubal_vm_target_online_vcpus", "vCPUs the plan wants online in the guest", VmStatus::targetOnline);
         gauge(r, "vcpubal_vm_degraded_vcpus", "vCPU threads not pinned because they are not tasks of the VM's process",
                 v -> v.degraded().size());
-        optionalGauge(r, "vcpubal_vm_online_vcpus", "vCPUs online in the guest, as its agent reports them",
+        optionalGauge(r, "vcpubal_vm_online_vcpus",
+                "vCPUs the guest can use (online and not fenced), as its agent reports them",
                 // what the guest says: a malformed list must cost its own sample, not the whole scrape
                 v -> v.guestOnline() == null ? null
                         : CpuSet.tryParse(v.guestOnline()).map(c -> (double) c.size()).orElse(null));
         GaugeWithCallback.builder().name("vcpubal_vm_plan_vcpus")
-                .help("vCPUs the plan wants online, by how they are scheduled (fenced: none until fence mode)")
+                .help("vCPUs by how they are scheduled: dedicated and balanced as the plan wants them online,"
+                        + " fenced as the guest reports them (online but idle, pinned to the VM's own pCPUs)")
                 .labelNames("vm", "backend", "mode")
                 .callback(cb -> {
                     for (VmStatus v : status.get()) {
                         boolean balanced = v.mode().equals("balanced");
                         cb.call(balanced ? v.targetOnline() - 1 : v.targetOnline(), v.name(), backend, "dedicated");
                         cb.call(balanced ? 1 : 0, v.name(), backend, "balanced");
-                        cb.call(0, v.name(), backend, "fenced");
+                        cb.call(v.fencedCount(), v.name(), backend, "fenced");
                     }
                 }).register(r);
         GaugeWithCallback.builder().name("vcpubal_vm_agent_state")

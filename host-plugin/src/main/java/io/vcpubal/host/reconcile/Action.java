@@ -6,11 +6,18 @@ import io.vcpubal.protocol.CpuSet;
 public sealed interface Action {
     String vm();
 
-    /** Ask the guest to keep exactly {@code online} online (a set, never a count: the host decides which). */
-    record Balloon(String vm, CpuSet online, boolean leased) implements Action {
+    /**
+     * Ask the guest to keep exactly {@code online} usable (a set, never a count: the host decides which), the
+     * others leaving use in {@code mode}.
+     */
+    record Balloon(String vm, CpuSet online, boolean leased, BalloonKind mode) implements Action {
+        public Balloon(String vm, CpuSet online, boolean leased) {
+            this(vm, online, leased, BalloonKind.HOTPLUG);
+        }
+
         @Override
         public String toString() {
-            return vm + ": balloon to " + online;
+            return vm + ": balloon to " + online + (mode == BalloonKind.FENCE ? " (fence)" : "");
         }
     }
 

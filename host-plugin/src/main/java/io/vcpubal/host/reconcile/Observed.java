@@ -12,14 +12,28 @@ import java.util.List;
  * @param appliedEmulator the emulator pin last applied, null when none
  * @param balloonPending a balloon command is on its way: send no other until it is answered
  * @param refusal        the last balloon the guest refused, null when none
+ * @param mode           the balloon mode chosen for this round ({@link BalloonModes})
  */
 public record Observed(int vcpus, GuestView guest, List<CpuSet> appliedPins, CpuSet appliedEmulator,
-                       boolean balloonPending, Refusal refusal) {
-    /** The guest refused to go to {@code wanted} while it had {@code online}: do not ask again until either changes. */
-    public record Refusal(CpuSet wanted, CpuSet online) {}
+                       boolean balloonPending, Refusal refusal, BalloonKind mode) {
+    /**
+     * The guest refused to go to {@code wanted} in {@code mode} while it had {@code online} usable: do not ask
+     * again until one of them changes.
+     */
+    public record Refusal(CpuSet wanted, CpuSet online, BalloonKind mode) {
+        public Refusal(CpuSet wanted, CpuSet online) {
+            this(wanted, online, BalloonKind.HOTPLUG);
+        }
+    }
 
     public Observed {
         appliedPins = java.util.Collections.unmodifiableList(new java.util.ArrayList<>(appliedPins));
+    }
+
+    /** Hotplug mode. */
+    public Observed(int vcpus, GuestView guest, List<CpuSet> appliedPins, CpuSet appliedEmulator,
+                    boolean balloonPending, Refusal refusal) {
+        this(vcpus, guest, appliedPins, appliedEmulator, balloonPending, refusal, BalloonKind.HOTPLUG);
     }
 
     public static Observed fresh(int vcpus, GuestView guest) {

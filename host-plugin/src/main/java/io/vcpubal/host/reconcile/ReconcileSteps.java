@@ -15,7 +15,8 @@ import java.util.List;
  *       last, in every direction: a shrinking VM's still-online vCPUs stack on its own smaller set (hurting
  *       only it) until the guest takes them offline; a growing VM's vCPUs come online already pinned.</li>
  *   <li>Only pins that differ from the last applied ones are written.</li>
- *   <li>A balloon is asked for when the guest's reported online set differs from the wanted one — also when it
+ *   <li>A balloon is asked for when the guest's usable set (online, not fenced) differs from the wanted one, or
+ *       when the round's mode is hotplug and the guest still fences CPUs — also when it
  *       drifted back on its own (a udev rule onlining CPUs): it is re-asserted every round — except while one
  *       is in flight, or when the guest refused exactly this request from exactly this state before.</li>
  * </ol>
@@ -55,12 +56,18 @@ public final class ReconcileSteps {
 
     private static Action.Balloon balloon(String vm, Observed o, CpuSet wanted, boolean leased) {
         GuestView g = o.guest();
-        if (g == null || o.balloonPending() || g.online().equals(wanted)) {
+        if (g == null || o.balloonPending()) {
             return null;
         }
-        if (o.refusal() != null && o.refusal().wanted().equals(wanted) && o.refusal().online().equals(g.online())) {
+        // In hotplug mode fenced CPUs go offline even when the usable set is right (auto's long-held shrink).
+        boolean convert = o.mode() == BalloonKind.HOTPLUG && !g.fenced().isEmpty();
+        if (g.online().equals(wanted) && !convert) {
             return null;
         }
-        return new Action.Balloon(vm, wanted, leased);
+        Observed.Refusal r = o.refusal();
+        if (r != null && r.wanted().equals(wanted) && r.online().equals(g.online()) && r.mode() == o.mode()) {
+            return null;
+        }
+        return new Action.Balloon(vm, wanted, leased, o.mode());
     }
 }

@@ -66,10 +66,20 @@ class HostConfigTest {
             "vm = name=a,weight=1,qmp=/q,colour=red      | unknown key 'colour'",
             "vm = name=a,weight=1,qmp=/q,weight=2        | key 'weight' is given twice",
             "vm = name=../x,weight=1,qmp=/q              | name '../x' must be",
-            "vm = name=a,weight=1,qmp=/q,min-vcpus=4,max-vcpus=2 | min-vcpus='4' must be a whole number from 0 to 2"})
+            "vm = name=a,weight=1,qmp=/q,min-vcpus=4,max-vcpus=2 | min-vcpus='4' must be a whole number from 0 to 2",
+            "vm = name=a,weight=1,qmp=/q,balloon=fast   | balloon='fast' must be one of hotplug, fence, auto"})
     void badInputGetsAClearError(String line, String expected) {
         var e = assertThrows(IllegalArgumentException.class, () -> HostConfig.parse(List.of(line), "host.conf"));
         assertTrue(e.getMessage().contains(expected), e.getMessage());
+    }
+
+    @Test
+    void theBalloonModeIsHotplugUnlessTheSpecSaysOtherwise() {
+        HostConfig c = HostConfig.parse(List.of("vm = name=a,weight=1,qmp=/q", "vm = name=b,weight=1,qmp=/q,balloon=auto",
+                "vm = name=c,weight=1,qmp=/q,balloon=fence"), "host.conf");
+        assertEquals(List.of(BalloonChoice.HOTPLUG, BalloonChoice.AUTO, BalloonChoice.FENCE),
+                c.vms().stream().map(VmConfig::balloon).toList());
+        assertEquals(BalloonChoice.AUTO, c.vms().get(1).withWeight(5).balloon(), "a weight change keeps it");
     }
 
     @Test

@@ -169,7 +169,7 @@ class GuestLinkTest {
         await(() -> fromHost.stream().anyMatch(Envelope::hasError));
         Error e = fromHost.stream().filter(Envelope::hasError).findFirst().orElseThrow().getError();
         assertEquals(Error.Code.VERSION_MISMATCH, e.getCode());
-        assertTrue(e.getMessage().contains("speaks 2.0, this side speaks 1.0"), e.getMessage());
+        assertTrue(e.getMessage().contains("speaks 2." + io.vcpubal.protocol.ProtocolVersion.MINOR + ", this side speaks 1." + io.vcpubal.protocol.ProtocolVersion.MINOR), e.getMessage());
         assertTrue(fromHost.get(0).hasHello(), "the host spoke first");
         assertEquals("vm0", fromHost.get(0).getHello().getVmName());
     }
