@@ -138,6 +138,7 @@ public final class VcpuBalloon {
         List<Integer> touched = new ArrayList<>();
         TreeMap<Integer, String> errors = new TreeMap<>();
         String failure = null;
+        String fenceTiming = "";
         for (int[] step : steps(toOnline, toOffline)) {
             int cpu = step[0];
             boolean up = step[1] == 1;
@@ -162,7 +163,7 @@ public final class VcpuBalloon {
                 // Re-read after hotplug: a CPU onlined outside a narrow cpuset is fenced without a write.
                 CpuSet fencedNow = touched.isEmpty() ? fenced : fence.fenced(nowOnline);
                 if (!wantedFence.equals(fencedNow)) {
-                    fence.set(wantedFence, nowOnline);
+                    fenceTiming = "; fence " + fence.set(wantedFence, nowOnline).timing();
                 }
             } catch (IOException e) {
                 String error = Errno.describe(e);
@@ -202,7 +203,8 @@ public final class VcpuBalloon {
             status = Status.APPLIED;
             message = usable.equals(plan.before()) && fencedAfter.equals(fenced) && onlineAfter.equals(online)
                     ? "unchanged, " + state
-                    : state + " (was " + plan.before() + ")" + (fencedAfter.isEmpty() ? "" : ", fenced " + fencedAfter);
+                    : state + " (was " + plan.before() + ")" + (fencedAfter.isEmpty() ? "" : ", fenced " + fencedAfter)
+                    + fenceTiming;
         } else if (rollBackOnFailure && usable.equals(plan.before())) {
             status = Status.ROLLED_BACK;
             message = failure + "; rolled back to " + usable + (fencedAfter.isEmpty() ? "" : " usable, fenced " + fencedAfter);

@@ -24,6 +24,7 @@ import java.util.function.Supplier;
  * fenced) after each change (the notify socket for applications listens there).
  */
 public final class BalloonCommands {
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(BalloonCommands.class);
     private final BalloonLease lease;
     private final Supplier<CpuUsage> usage;
     private final Consumer<CpuSet> onChange;
@@ -75,6 +76,7 @@ public final class BalloonCommands {
             return CommandRegistry.error(Error.Code.REFUSED, r.message() + " (usable stays " + r.usable() + ")", id);
         }
         if (!r.usable().equals(r.before())) {
+            LOG.info("balloon ({}): {}", mode.name().toLowerCase(java.util.Locale.ROOT), r);
             onChange.accept(r.usable());
         }
         return answer(id, r);

@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Supplier;
 
@@ -78,6 +79,7 @@ public final class CgroupFence implements CpuFence {
 
     @Override
     public synchronized FenceReport set(CpuSet fenced, CpuSet online) throws IOException {
+        long t0 = System.nanoTime();
         if (fenced.isEmpty()) {
             // Narrower than every CPU also when the fenced CPUs went offline since: they must come back usable.
             CpuSet all = possible.get().union(online);
@@ -86,9 +88,12 @@ public final class CgroupFence implements CpuFence {
             if (narrow) {
                 writer.write(group.resolve("cpuset.cpus"), all.toString());
             }
+            long t1 = System.nanoTime();
             irqs.restore(online, narrow);
+            long t2 = System.nanoTime();
             workqueues.restore(possible.get(), narrow);
-            return FenceReport.NOTHING;
+            long t3 = System.nanoTime();
+            return new FenceReport(0, 0, List.of(), new long[] {0, micros(t0, t1), micros(t1, t2), micros(t2, t3)});
         }
         CpuSet kept = online.minus(fenced);
         if (kept.isEmpty()) {
@@ -96,10 +101,19 @@ public final class CgroupFence implements CpuFence {
         }
         ensureGroup();
         int moved = tasks.moveInto(group);
+        long t1 = System.nanoTime();
         writer.write(group.resolve("cpuset.cpus"), kept.toString());
+        long t2 = System.nanoTime();
         IrqAffinity.Steering steering = irqs.steer(kept);
+        long t3 = System.nanoTime();
         workqueues.steer(kept);
-        return new FenceReport(moved, steering.steered(), steering.refused());
+        long t4 = System.nanoTime();
+        return new FenceReport(moved, steering.steered(), steering.refused(),
+                new long[] {micros(t0, t1), micros(t1, t2), micros(t2, t3), micros(t3, t4)});
+    }
+
+    private static long micros(long from, long to) {
+        return (to - from) / 1_000;
     }
 
     private void ensureGroup() throws IOException {

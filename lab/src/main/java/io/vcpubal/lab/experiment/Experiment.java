@@ -1,5 +1,6 @@
 package io.vcpubal.lab.experiment;
 
+import io.vcpubal.host.config.BalloonChoice;
 import io.vcpubal.host.config.HostConfig;
 import io.vcpubal.host.config.VmConfig;
 import io.vcpubal.host.daemon.HostDaemon;
@@ -171,12 +172,13 @@ public final class Experiment {
                 }
                 return lines;
             }
-            case VCPUBAL -> {
+            case VCPUBAL, VCPUBAL_FENCE -> {
                 restore(guests, hostCpus);
                 List<VmConfig> vms = new ArrayList<>();
                 for (int i = 0; i < guests.size(); i++) {
                     Guest g = guests.get(i);
-                    vms.add(new VmConfig(g.name(), options.weights().get(i), g.qmpSocket(), g.agentSocket(), 0, 0));
+                    vms.add(new VmConfig(g.name(), options.weights().get(i), g.qmpSocket(), g.agentSocket(), 0, 0)
+                            .withBalloon(mode == Mode.VCPUBAL_FENCE ? BalloonChoice.FENCE : BalloonChoice.HOTPLUG));
                 }
                 HostConfig config = HostConfig.defaults().withControlSocket(lab.runDir().resolve("host.sock")).withVms(vms);
                 HostDaemon d = new HostDaemon(config, new SysfsTopologyDiscovery(Path.of("/")).discover(),
@@ -200,7 +202,7 @@ public final class Experiment {
     }
 
     private void leave(Mode mode, Lab lab, CpuSet hostCpus) throws Exception {
-        if (mode == Mode.VCPUBAL) {
+        if (mode.usesHostPlugin()) {
             closeDaemon(); // gives every guest all its vCPUs back and unpins
         }
         restore(lab.guests(), hostCpus);

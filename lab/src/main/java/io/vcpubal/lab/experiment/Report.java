@@ -59,6 +59,11 @@ public final class Report {
             if (w.equals(Workload.LOCK.id()) || w.equals(Workload.BARRIER.id())) {
                 l.append(String.format(Locale.ROOT, "; vcpubal >= 2x default: %s",
                         Double.isNaN(v) ? "n/a" : v >= 2 ? "met" : "NOT met"));
+                double f = r.speedupOverDefault(w, Mode.VCPUBAL_FENCE.id());
+                if (!Double.isNaN(f)) {
+                    l.append(String.format(Locale.ROOT, "; vcpubal-fence %s, %s of vcpubal's speedup (goal >= 90 %%: %s)",
+                            times(f), pct(f / v), Double.isNaN(v) ? "n/a" : f / v >= 0.9 ? "met" : "NOT met"));
+                }
             }
             out.add(l.toString());
         }
