@@ -195,7 +195,7 @@ class PackageInstallIT {
             }
         }
         assertTrue(restored > 0 && reshrunk > restored, "online sets after the kill: " + after);
-        assertTrue(vm.sh("journalctl -o cat -u " + UNIT + " --since " + since).contains("left offline by a previous run"),
+        assertTrue(vm.sh("journalctl -o cat -u " + UNIT + " --since " + since).contains("by a previous run"),
                 "the restarted agent says it restored the CPUs");
         System.out.printf("lab: agent killed with SIGKILL: systemd restarted it after %d ms, every CPU online after %d ms,"
                 + " ballooned again by the host after %d ms%n", Long.parseLong(t[1]) - killed, restored - killed,
