@@ -59,6 +59,10 @@ public final class AgentMain implements Callable<Integer> {
             description = "Offer fence mode (cgroup v2 cpuset; guests without systemd) besides hotplug (default on).")
     String fence;
 
+    @Option(names = {"-v", "--verbose"},
+            description = "Log at debug level too (e.g. how long each fence's interrupt steering took).")
+    boolean verbose;
+
     @Option(names = "--root", paramLabel = "DIR", hidden = true, description = "Root of /proc and /sys (tests).")
     Path root;
 
@@ -68,6 +72,10 @@ public final class AgentMain implements Callable<Integer> {
 
     @Override
     public Integer call() throws Exception {
+        if (verbose) {
+            // before the first logger exists: slf4j-simple reads its level once
+            System.setProperty("org.slf4j.simpleLogger.log.io.vcpubal", "debug");
+        }
         AgentConfig f = AgentConfig.load(configFile, !configFile.toString().equals(AgentConfig.DEFAULT_FILE));
         AgentConfig c = new AgentConfig(
                 portName != null ? portName : f.portName(),

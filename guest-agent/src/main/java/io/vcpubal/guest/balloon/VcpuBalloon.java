@@ -14,6 +14,8 @@ import java.util.Set;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.function.LongSupplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The VCPU-Bal balloon: takes guest CPUs out of use and back, by hotplug (sysfs {@code online}) or by
@@ -32,6 +34,7 @@ import java.util.function.LongSupplier;
  * shrink carries; this class only checks that one was given. Thread-safe: operations are serialised.
  */
 public final class VcpuBalloon {
+    private static final Logger LOG = LoggerFactory.getLogger(VcpuBalloon.class);
 
     private final CpuSysfs sysfs;
     private final CpuFence fence;
@@ -85,6 +88,7 @@ public final class VcpuBalloon {
         } catch (IOException e) {
             return unreadable(start, e);
         }
+        long readAt = stamp();
         CpuSet online = onlineOf(states);
         List<CpuState> usable = usable(states, fenced);
         if (request.mode() == BalloonMode.FENCE && fence.unavailable().isPresent()) {
@@ -97,7 +101,7 @@ public final class VcpuBalloon {
         } catch (BalloonRefusal refusal) {
             return refused(request, refusal.getMessage(), online, fenced, usable, start);
         }
-        return execute(plan, request.mode(), online, fenced, true, start);
+        return execute(plan, request.mode(), states, online, fenced, true, start, readAt, stamp());
     }
 
     /**
@@ -119,8 +123,9 @@ public final class VcpuBalloon {
         } catch (IOException e) {
             fenced = online; // unreadable: make sure the unfence below is written
         }
+        long readAt = stamp();
         BalloonPlan plan = BalloonPlanner.restoreAll(usable(states, fenced), policy);
-        return execute(plan, BalloonMode.FENCE, online, fenced, false, start);
+        return execute(plan, BalloonMode.FENCE, states, online, fenced, false, start, readAt, stamp());
     }
 
     private BalloonResult refused(BalloonRequest request, String why, CpuSet online, CpuSet fenced,
@@ -130,8 +135,8 @@ public final class VcpuBalloon {
                 micros(start));
     }
 
-    private BalloonResult execute(BalloonPlan plan, BalloonMode mode, CpuSet online, CpuSet fenced,
-                                  boolean rollBackOnFailure, long start) {
+    private BalloonResult execute(BalloonPlan plan, BalloonMode mode, List<CpuState> states, CpuSet online, CpuSet fenced,
+                                  boolean rollBackOnFailure, long start, long readAt, long plannedAt) {
         CpuSet target = plan.target();
         CpuSet toOnline = target.minus(online);
         CpuSet toOffline = mode == BalloonMode.HOTPLUG ? online.minus(target) : CpuSet.empty();
@@ -156,6 +161,7 @@ public final class VcpuBalloon {
                 }
             }
         }
+        long writtenAt = stamp();
         if (failure == null || !rollBackOnFailure) {
             CpuSet nowOnline = online.union(toOnline).minus(toOffline);
             CpuSet wantedFence = nowOnline.minus(target);
@@ -181,10 +187,12 @@ public final class VcpuBalloon {
             }
         }
 
+        long fencedAt = stamp();
         List<CpuState> after;
         CpuSet fencedAfter;
         try {
-            after = sysfs.readAll();
+            // Nothing hotplugged: the states read before still hold (a fence change is then one cpuset write).
+            after = touched.isEmpty() ? states : sysfs.readAll();
             fencedAfter = fence.fenced(onlineOf(after));
         } catch (IOException e) {
             // Fall back on the kernel's summary file; the per-CPU files are what failed.
@@ -193,6 +201,7 @@ public final class VcpuBalloon {
                     + "cannot re-read CPU state: " + Errno.describe(e), plan.before(), nowOnline, CpuSet.empty(),
                     CpuSet.empty(), errors, micros(start));
         }
+        long rereadAt = stamp();
         CpuSet onlineAfter = onlineOf(after);
         CpuSet usable = onlineAfter.minus(fencedAfter);
         CpuSet restorable = BalloonPlanner.restoreAll(usable(after, fencedAfter), policy).toOnline();
@@ -213,8 +222,18 @@ public final class VcpuBalloon {
             message = failure + (rollBackOnFailure ? "; rollback incomplete" : "") + ", online now " + onlineAfter
                     + (fencedAfter.isEmpty() ? "" : ", fenced " + fencedAfter);
         }
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("balloon phases: read {} us, plan {} us, hotplug {} us, fence {} us, re-read {} us, answer {} us",
+                    (readAt - start) / 1000, (plannedAt - readAt) / 1000, (writtenAt - plannedAt) / 1000,
+                    (fencedAt - writtenAt) / 1000, (rereadAt - fencedAt) / 1000, (stamp() - rereadAt) / 1000);
+        }
         return new BalloonResult(status, message, plan.before(), onlineAfter, fencedAfter, restorable, errors,
                 micros(start));
+    }
+
+    /** A phase time stamp for the debug log; free (and off the injected clock) when debug is off. */
+    private long stamp() {
+        return LOG.isDebugEnabled() ? nanoTime.getAsLong() : 0;
     }
 
     /** Puts every touched CPU back to its state in {@code before}, most recent first. */

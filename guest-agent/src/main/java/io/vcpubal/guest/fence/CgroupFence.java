@@ -8,7 +8,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * The fence on a guest without systemd: one cgroup v2 group of the agent's, {@value #GROUP} under the
@@ -23,12 +27,20 @@ import java.util.function.Supplier;
  * workqueue items), which is what the lab's interrupt count of a fenced CPU measures. Unbound kernel threads
  * outside workqueues (kswapd, khugepaged) stay in the root cgroup and may run there, rarely.
  *
+ * <p>What the answer waits for is what confines the guest: the {@code cpuset.cpus} write (and, on the first
+ * fence, moving the processes into the group). Steering interrupts and unbound work and sweeping up processes
+ * the kernel started in the root since (usermode helpers) follow right after on the steering executor,
+ * coalesced to the latest fence: under TCG the ~20 IRQ writes alone cost several times the cpuset write,
+ * and a device interrupt landing on a fenced CPU for a few more milliseconds costs one wake-up, not
+ * correctness. {@link #dismantle} finishes any pending steering first.
+ *
  * <p>Unfencing writes every possible CPU into {@code cpuset.cpus} (the kernel refuses to empty the cpuset
  * of a populated group with ENOSPC, and CPUs hotplugged later must be usable at once); the processes stay
  * in the group, which costs nothing, until {@link #dismantle} moves them back and removes it.
  */
 public final class CgroupFence implements CpuFence {
     public static final String GROUP = "vcpubal.kept";
+    private static final Logger LOG = LoggerFactory.getLogger(CgroupFence.class);
 
     private final Path cgroupRoot;
     private final Path group;
@@ -37,13 +49,33 @@ public final class CgroupFence implements CpuFence {
     private final IrqAffinity irqs;
     private final WorkqueueMask workqueues;
     private final Supplier<CpuSet> possible;
+    private final Executor steering;
+    /** The steering the last fence change asks for; replaced, not queued, when changes come faster. */
+    private final AtomicReference<Steer> pending = new AtomicReference<>();
+    private final Object steerLock = new Object();
+    private boolean swept;
+    private boolean fencedHere;
+    private SteeringReport lastSteering;
+
+    /**
+     * An unfence ({@code kept} empty) restores; {@code recovering}: the fence was a previous agent's; {@code sweep}:
+     * look for processes that landed in the root cgroup since the last sweep.
+     */
+    private record Steer(CpuSet kept, CpuSet online, boolean recovering, boolean sweep) {}
+
+    /** Steers inline, before {@link #set} returns (tests). */
+    public CgroupFence(Path cgroupRoot, Path root, CpuSysfs.OnlineWriter writer, Supplier<CpuSet> possible) {
+        this(cgroupRoot, root, writer, possible, Runnable::run);
+    }
 
     /**
      * @param cgroupRoot the mounted cgroup v2 root, with {@code cpuset} among its {@code cgroup.controllers}
      * @param root       the filesystem root, for {@code proc/irq}, {@code proc/PID/stat} and the workqueue mask
      * @param possible   the guest's possible CPUs (the workqueue mask after a crash)
+     * @param steering   runs the steering that follows a fence change (one thread is enough: it coalesces)
      */
-    public CgroupFence(Path cgroupRoot, Path root, CpuSysfs.OnlineWriter writer, Supplier<CpuSet> possible) {
+    public CgroupFence(Path cgroupRoot, Path root, CpuSysfs.OnlineWriter writer, Supplier<CpuSet> possible,
+                       Executor steering) {
         this.cgroupRoot = cgroupRoot;
         this.group = cgroupRoot.resolve(GROUP);
         this.writer = writer;
@@ -51,6 +83,7 @@ public final class CgroupFence implements CpuFence {
         this.irqs = new IrqAffinity(root, writer);
         this.workqueues = new WorkqueueMask(root, writer);
         this.possible = possible;
+        this.steering = steering;
     }
 
     @Override
@@ -89,27 +122,82 @@ public final class CgroupFence implements CpuFence {
                 writer.write(group.resolve("cpuset.cpus"), all.toString());
             }
             long t1 = System.nanoTime();
-            irqs.restore(online, narrow);
-            long t2 = System.nanoTime();
-            workqueues.restore(possible.get(), narrow);
-            long t3 = System.nanoTime();
-            return new FenceReport(0, 0, List.of(), new long[] {0, micros(t0, t1), micros(t1, t2), micros(t2, t3)});
+            if (narrow || fencedHere) {
+                steerLater(new Steer(CpuSet.empty(), online, narrow && !fencedHere, false));
+            }
+            return new FenceReport(0, 0, micros(t0, t1));
         }
         CpuSet kept = online.minus(fenced);
         if (kept.isEmpty()) {
             throw new IOException("EINVAL: fencing " + fenced + " would leave no CPU of " + online);
         }
-        ensureGroup();
-        int moved = tasks.moveInto(group);
+        int moved = 0;
+        boolean sweptNow = !swept;
+        if (sweptNow) {
+            // The first fence confines every process before it answers; later ones sweep afterwards.
+            ensureGroup();
+            moved = tasks.moveInto(group);
+            swept = true;
+        }
         long t1 = System.nanoTime();
         writer.write(group.resolve("cpuset.cpus"), kept.toString());
         long t2 = System.nanoTime();
-        IrqAffinity.Steering steering = irqs.steer(kept);
-        long t3 = System.nanoTime();
-        workqueues.steer(kept);
-        long t4 = System.nanoTime();
-        return new FenceReport(moved, steering.steered(), steering.refused(),
-                new long[] {micros(t0, t1), micros(t1, t2), micros(t2, t3), micros(t3, t4)});
+        fencedHere = true;
+        steerLater(new Steer(kept, online, false, !sweptNow));
+        return new FenceReport(moved, micros(t0, t1), micros(t1, t2));
+    }
+
+    private void steerLater(Steer steer) {
+        pending.set(steer);
+        steering.execute(this::steerPending);
+    }
+
+    /** Carries out the latest pending steering, if any. */
+    private void steerPending() {
+        synchronized (steerLock) {
+            Steer s = pending.getAndSet(null);
+            if (s == null) {
+                return;
+            }
+            long t0 = System.nanoTime();
+            long t1 = t0;
+            long t2 = t0;
+            int moved = 0;
+            IrqAffinity.Steering irq = new IrqAffinity.Steering(0, List.of());
+            String failure = "";
+            try {
+                if (s.kept().isEmpty()) {
+                    t1 = System.nanoTime();
+                    irqs.restore(s.online(), s.recovering());
+                    t2 = System.nanoTime();
+                    workqueues.restore(possible.get(), s.recovering());
+                } else {
+                    moved = s.sweep() ? tasks.moveInto(group) : 0;
+                    t1 = System.nanoTime();
+                    irq = irqs.steer(s.kept());
+                    t2 = System.nanoTime();
+                    workqueues.steer(s.kept());
+                }
+            } catch (IOException e) {
+                failure = "steering failed: " + e.getMessage();
+            }
+            long t3 = System.nanoTime();
+            SteeringReport r = new SteeringReport(s.kept(), moved, irq.steered(), irq.refused(),
+                    new long[] {micros(t0, t1), micros(t1, t2), micros(t2, t3)}, failure);
+            lastSteering = r;
+            if (failure.isEmpty()) {
+                LOG.debug("fence {}", r.timing());
+            } else {
+                LOG.warn("fence {}", r.timing());
+            }
+        }
+    }
+
+    /** The last steering carried out; null before the first. */
+    SteeringReport lastSteering() {
+        synchronized (steerLock) {
+            return lastSteering;
+        }
     }
 
     private static long micros(long from, long to) {
@@ -129,6 +217,7 @@ public final class CgroupFence implements CpuFence {
 
     @Override
     public synchronized void dismantle() {
+        steerPending();
         if (!Files.isDirectory(group)) {
             return;
         }
@@ -136,7 +225,7 @@ public final class CgroupFence implements CpuFence {
         try {
             Files.delete(group);
         } catch (IOException e) {
-            // a process joined meanwhile; the empty cpuset left by the unfence confines nothing
+            // a process joined meanwhile; the cpuset widened by the unfence confines nothing
         }
     }
 }

@@ -7,6 +7,9 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 
 /** Chooses the fence a guest can have, or says why it can have none (then the agent offers hotplug only). */
 public final class Fences {
@@ -14,10 +17,16 @@ public final class Fences {
 
     /** The real guest: {@code root} is "/", cgroup v2 is mounted through libc when nothing mounted it. */
     public static CpuFence forGuest(Path root, CpuSysfs sysfs) {
-        return probe(root, sysfs, CpuSysfs.FILE_WRITER, Cgroup2Mount.LIBC);
+        ExecutorService steering = Executors.newSingleThreadExecutor(r -> {
+            Thread t = new Thread(r, "vcpubal-fence");
+            t.setDaemon(true);
+            return t;
+        });
+        return probe(root, sysfs, CpuSysfs.FILE_WRITER, Cgroup2Mount.LIBC, steering);
     }
 
-    static CpuFence probe(Path root, CpuSysfs sysfs, CpuSysfs.OnlineWriter writer, Cgroup2Mount.Mounter mounter) {
+    static CpuFence probe(Path root, CpuSysfs sysfs, CpuSysfs.OnlineWriter writer, Cgroup2Mount.Mounter mounter,
+                          Executor steering) {
         try {
             if (Files.isDirectory(root.resolve("run/systemd/system"))) {
                 // systemd owns the cgroup tree: a group of the agent's next to its slices would move processes
@@ -45,7 +54,7 @@ public final class Fences {
                     || !(" " + Files.readString(controllers, StandardCharsets.US_ASCII).strip() + " ").contains(" cpuset ")) {
                 return CpuFence.unavailable("the kernel offers no cpuset controller in " + controllers);
             }
-            return new CgroupFence(cgroupRoot, root, writer, () -> sysfs.possible().orElse(CpuSet.empty()));
+            return new CgroupFence(cgroupRoot, root, writer, () -> sysfs.possible().orElse(CpuSet.empty()), steering);
         } catch (IOException e) {
             return CpuFence.unavailable("cgroup v2 not usable: " + e.getMessage());
         }

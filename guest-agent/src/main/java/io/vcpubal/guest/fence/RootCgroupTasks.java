@@ -31,7 +31,7 @@ final class RootCgroupTasks {
     }
 
     /** @return how many processes moved */
-    int moveInto(Path group) throws IOException {
+    synchronized int moveInto(Path group) throws IOException {
         List<String> pids = Files.readAllLines(cgroupRoot.resolve("cgroup.procs"), StandardCharsets.US_ASCII);
         Set<Integer> present = new HashSet<>();
         int moved = 0;

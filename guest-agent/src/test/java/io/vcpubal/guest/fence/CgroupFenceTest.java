@@ -39,6 +39,7 @@ class CgroupFenceTest {
     @Test
     void fencingConfinesTheProcessesSteersInterruptsAndUnboundWork() throws IOException {
         FenceReport r = fence.set(CpuSet.of(2, 3), ALL);
+        SteeringReport steering = fence.lastSteering();
 
         assertEquals(List.of(
                 "sys/fs/cgroup/cgroup.subtree_control=+cpuset",
@@ -50,8 +51,9 @@ class CgroupFenceTest {
                 "proc/irq/default_smp_affinity=3",
                 "sys/devices/virtual/workqueue/cpumask=3"), writes, "the kernel thread stays in the root");
         assertEquals(1, r.tasksMoved());
-        assertEquals(3, r.irqsSteered());
-        assertEquals(List.of("0: EIO: Input/output error"), r.irqsRefused());
+        assertEquals(3, steering.irqsSteered());
+        assertEquals(List.of("0: EIO: Input/output error"), steering.irqsRefused());
+        assertEquals(CpuSet.range(0, 1), steering.kept());
         assertEquals(CpuSet.of(2, 3), fence.fenced(ALL));
     }
 
@@ -84,6 +86,47 @@ class CgroupFenceTest {
 
         assertEquals("sys/fs/cgroup/vcpubal.kept/cpuset.cpus=0-1", writes.get(0), writes.toString());
         assertFalse(writes.stream().anyMatch(w -> w.contains("subtree_control") || w.contains("cgroup.procs")), writes.toString());
+    }
+
+    @Test
+    void theAnswerWaitsForTheCpusetOnlyAndSteeringFollowsTheLatestFence() throws IOException {
+        List<Runnable> queued = new ArrayList<>();
+        CgroupFence later = new CgroupFence(root.resolve("sys/fs/cgroup"), root,
+                FenceFixture.writer(root, writes, failing), () -> CpuSet.range(0, 7), queued::add);
+        later.set(CpuSet.of(3), ALL);
+        later.set(CpuSet.of(2, 3), ALL);
+        assertEquals(List.of(
+                "sys/fs/cgroup/cgroup.subtree_control=+cpuset",
+                "sys/fs/cgroup/vcpubal.kept/cgroup.procs=" + FenceFixture.USER_PID,
+                "sys/fs/cgroup/vcpubal.kept/cpuset.cpus=0-2",
+                "sys/fs/cgroup/vcpubal.kept/cpuset.cpus=0-1"), writes, "confined before the answer, nothing else yet");
+        writes.clear();
+
+        queued.forEach(Runnable::run);
+
+        assertEquals(List.of(
+                "proc/irq/1/smp_affinity_list=0-1",
+                "proc/irq/9/smp_affinity_list=0-1",
+                "proc/irq/24/smp_affinity_list=0-1",
+                "proc/irq/default_smp_affinity=3",
+                "sys/devices/virtual/workqueue/cpumask=3"), writes, "one steering, to the latest kept set");
+        assertEquals(CpuSet.range(0, 1), later.lastSteering().kept());
+    }
+
+    @Test
+    void dismantlingFinishesAPendingUnfenceFirst() throws IOException {
+        List<Runnable> queued = new ArrayList<>();
+        CgroupFence later = new CgroupFence(root.resolve("sys/fs/cgroup"), root,
+                FenceFixture.writer(root, writes, failing), () -> CpuSet.range(0, 7), queued::add);
+        later.set(CpuSet.of(2, 3), ALL);
+        queued.forEach(Runnable::run);
+        later.set(CpuSet.empty(), ALL);
+        writes.clear();
+
+        later.dismantle();
+
+        assertTrue(writes.contains("proc/irq/24/smp_affinity_list=0-3"), writes.toString());
+        assertTrue(writes.contains("sys/devices/virtual/workqueue/cpumask=f"), writes.toString());
     }
 
     @Test

@@ -53,7 +53,7 @@ public final class FenceFixture {
 
     /**
      * Writes like the kernel's files would end up (the value replaces the content, a new cgroup's files
-     * appear on first write), records "relative/path=value", and fails with EIO on {@code failing} paths.
+     * appear on first write, a pid written to a {@code cgroup.procs} leaves the other group's), records "relative/path=value", and fails with EIO on {@code failing} paths.
      */
     public static CpuSysfs.OnlineWriter writer(Path root, List<String> writes, Set<String> failing) {
         return (file, value) -> {
@@ -62,8 +62,24 @@ public final class FenceFixture {
                 throw new IOException("Input/output error");
             }
             writes.add(rel + "=" + value.strip());
+            if (file.getFileName().toString().equals("cgroup.procs")) {
+                movePid(root, file, value.strip());
+                return;
+            }
             Files.write(file, value.getBytes(StandardCharsets.US_ASCII), StandardOpenOption.CREATE,
                     StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING);
         };
+    }
+
+    private static void movePid(Path root, Path into, String pid) throws IOException {
+        Path cg = root.resolve("sys/fs/cgroup");
+        for (Path procs : List.of(cg.resolve("cgroup.procs"), cg.resolve("vcpubal.kept/cgroup.procs"))) {
+            if (Files.exists(procs)) {
+                List<String> left = Files.readAllLines(procs).stream().filter(l -> !l.strip().equals(pid)).toList();
+                Files.write(procs, left);
+            }
+        }
+        Files.createDirectories(into.getParent());
+        Files.writeString(into, pid + "\n", StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     }
 }

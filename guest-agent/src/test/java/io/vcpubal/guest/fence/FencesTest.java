@@ -25,7 +25,7 @@ class FencesTest {
                 target -> {
                     mounted.add(target);
                     FenceFixture.write(root, "sys/fs/cgroup/cgroup.controllers", "cpuset cpu\n");
-                });
+                }, Runnable::run);
     }
 
     @Test

@@ -53,6 +53,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 class FenceInGuestIT {
     private static final Duration T = Duration.ofSeconds(30);
     private static final String GROUP = "/sys/fs/cgroup/vcpubal.kept";
+    private static final long SETTLE_MS = 500;
 
     private Lab lab;
     private Guest guest;
@@ -65,7 +66,7 @@ class FenceInGuestIT {
     void bootGuestWithAgentAndABusyApp() throws Exception {
         lab = Lab.start(GuestSpec.of("fence-guest", 4));
         guest = lab.guest("fence-guest");
-        agentLog = InGuest.startAgent(guest, "--floor", "2");
+        agentLog = InGuest.startAgent(guest, "--floor", "2", "--verbose");
         loop = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
         link = connect();
         spinLog = InGuest.startApp(guest, SpinApp.class, "4"); // after the agent: spinning slows a JVM's start
@@ -150,10 +151,8 @@ class FenceInGuestIT {
         guest.exec("pkill -STOP -f " + SpinApp.class.getName(), T).requireOk();
         try {
             compare("idle guest");
-            InGuest.lines(agentLog).stream().filter(l -> l.contains("; fence tasks")).skip(Math.max(0,
-                    InGuest.lines(agentLog).stream().filter(l -> l.contains("; fence tasks")).count() - 2))
-                    .forEach(l -> System.out.println("lab: fence phases (idle guest), last change: "
-                            + l.substring(l.indexOf("; fence tasks") + 8)));
+            printLast(2, "; fence tasks", "lab: fence phases before the answer (idle guest), last change: ");
+            printLast(2, "CgroupFence - fence ", "lab: fence steering after the answer (idle guest), last change: ");
         } finally {
             guest.exec("pkill -CONT -f " + SpinApp.class.getName(), T).requireOk();
         }
@@ -161,9 +160,18 @@ class FenceInGuestIT {
         assertEquals("0-3", online(guest));
     }
 
+    /** Prints the part after {@code marker} of the agent's last {@code n} log lines that hold it. */
+    private void printLast(int n, String marker, String prefix) {
+        List<String> hits = InGuest.lines(agentLog).stream().filter(l -> l.contains(marker)).toList();
+        hits.subList(Math.max(0, hits.size() - n), hits.size()).forEach(l -> System.out.println(prefix
+                + l.substring(l.indexOf(marker)).replaceFirst("^(; fence |CgroupFence - fence |VcpuBalloon - )", "")));
+    }
+
     private void compare(String load) throws Exception {
         long[][] fence = changes(BalloonMode.BALLOON_MODE_FENCE);
+        printLast(2, "VcpuBalloon - balloon phases: ", "lab: fence (" + load + "), last shrink and grow, agent's ");
         long[][] hotplug = changes(BalloonMode.BALLOON_MODE_HOTPLUG);
+        printLast(2, "VcpuBalloon - balloon phases: ", "lab: hotplug (" + load + "), last shrink and grow, agent's ");
         String[] what = {"shrink 4->2 host round trip", "shrink 4->2 inside the agent", "grow 2->4 host round trip",
                 "grow 2->4 inside the agent"};
         for (int i = 0; i < what.length; i++) {
@@ -178,10 +186,14 @@ class FenceInGuestIT {
     private long[][] changes(BalloonMode mode) throws Exception {
         long[][] out = new long[4][5];
         for (int i = 0; i < 5; i++) {
+            // Settled before each change (the steering after a fence and hotplug's own aftermath done), as a
+            // balloon driven by 1 s reports would find it.
+            Thread.sleep(SETTLE_MS);
             long start = System.nanoTime();
             SetOnlineVcpusResult r = balloon("0-1", mode, 60_000);
             out[0][i] = TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - start);
             out[1][i] = r.getElapsedUs();
+            Thread.sleep(SETTLE_MS);
             start = System.nanoTime();
             r = balloon("0-3", mode, 0);
             out[2][i] = TimeUnit.NANOSECONDS.toMicros(System.nanoTime() - start);
