@@ -25,7 +25,7 @@ import picocli.CommandLine.Option;
         description = {"Boots real Linux guests under QEMU (multi-threaded TCG) with the vcpubal agent in each and runs"
                 + " the experiment: lock-, barrier-heavy, histogram, wordcount and embarrassingly parallel workloads in"
                 + " every guest at once, in the modes default (host scheduler), affinity (static pins), vcpubal (the"
-                + " host plugin balloons and pins) and ideal (hand-made best static configuration); writes"
+                + " host plugin balloons and pins), vcpubal-fence (the same, fencing instead of hotplug) and ideal (hand-made best static configuration); writes"
                 + " lab-results/<timestamp>/ with results.json, report.md and chart.svg.",
                 "With --demo it shows the host plugin's handshake, plan, balloon and pins step by step instead;"
                 + " with --exec it only boots the guests and runs the given commands in each.",
@@ -69,7 +69,7 @@ public final class LabMain implements Callable<Integer> {
 
     @Option(names = "--modes", split = ",", paramLabel = "M,M,...",
             description = "experiment: modes to run; default is always included as the baseline (default: all of"
-                    + " default, affinity, vcpubal, ideal)")
+                    + " default, affinity, vcpubal, vcpubal-fence, ideal)")
     List<String> modes;
 
     @Option(names = "--scale", defaultValue = "1", description = "experiment: work per run relative to the full size (default ${DEFAULT-VALUE})")
