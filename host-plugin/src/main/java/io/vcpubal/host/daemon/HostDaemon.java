@@ -12,6 +12,7 @@ import io.vcpubal.host.backend.VmProcess;
 import io.vcpubal.host.config.HostConfig;
 import io.vcpubal.host.config.VmConfig;
 import io.vcpubal.host.link.AgentState;
+import io.vcpubal.host.link.CoalescingSelectStrategy;
 import io.vcpubal.host.link.GuestCommandException;
 import io.vcpubal.host.link.GuestLink;
 import io.vcpubal.host.link.LinkTicker;
@@ -35,6 +36,7 @@ import io.vcpubal.host.topology.ReservedCpus;
 import io.vcpubal.protocol.CpuSet;
 import io.vcpubal.protocol.v1.Error;
 import io.vcpubal.protocol.v1.SetOnlineVcpusResult;
+import java.nio.channels.spi.SelectorProvider;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -108,7 +110,14 @@ public final class HostDaemon implements AutoCloseable {
     private final VmDiscovery discovery;
     private final Duration observeTimeout;
     private final CpuWeights weights;
-    private final EventLoopGroup loop = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    /**
+     * The agent links' loop wakes at most once per this window while busy ({@link CoalescingSelectStrategy});
+     * {@code -Dvcpubal.link-coalesce-ms=0} turns it off.
+     */
+    static final Duration LINK_COALESCE = Duration.ofMillis(Long.getLong("vcpubal.link-coalesce-ms", 10));
+
+    private final EventLoopGroup loop = new MultiThreadIoEventLoopGroup(1,
+            NioIoHandler.newFactory(SelectorProvider.provider(), CoalescingSelectStrategy.factory(LINK_COALESCE)));
     private final LinkTicker ticker = new LinkTicker(loop);
     private final ScheduledExecutorService reconcileThread = singleThread("reconcile");
     private final ScheduledExecutorService renewThread = singleThread("lease-renewal");
