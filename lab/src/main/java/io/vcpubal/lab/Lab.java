@@ -157,6 +157,26 @@ public final class Lab implements AutoCloseable {
         }
     }
 
+    /**
+     * Waits for guest {@code i}; a QEMU killed by a signal while booting (TCG has segfaulted here during PCI
+     * enumeration, once in many boots) is booted once more, said on stderr; any other failure is final.
+     */
+    private void awaitReadyOrRebootOnce(int i, Path qemu, Duration readyTimeout) {
+        Guest g = guests.get(i);
+        try {
+            g.awaitReady(readyTimeout);
+        } catch (LabException e) {
+            if (g.isAlive() || g.process().exitValue() <= 128) {
+                throw e;
+            }
+            System.err.println("lab: guest " + g.name() + ": QEMU died of signal " + (g.process().exitValue() - 128)
+                    + " while booting; booting it once more");
+            Guest fresh = g.relaunch(qemu, image);
+            guests.set(i, fresh);
+            fresh.awaitReady(readyTimeout);
+        }
+    }
+
     private void launch(Path qemu, GuestSpec spec) {
         if (closed.get()) {
             throw new LabException("lab closed while starting guests");
@@ -249,8 +269,8 @@ public final class Lab implements AutoCloseable {
                     lab.launch(qemu, s);
                 }
                 // all QEMUs boot concurrently; waiting in order costs nothing extra
-                for (Guest g : lab.guests) {
-                    g.awaitReady(readyTimeout);
+                for (int i = 0; i < lab.guests.size(); i++) {
+                    lab.awaitReadyOrRebootOnce(i, qemu, readyTimeout);
                 }
                 return lab;
             } catch (RuntimeException | Error e) {

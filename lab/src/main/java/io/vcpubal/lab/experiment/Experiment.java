@@ -188,8 +188,10 @@ public final class Experiment {
                 List<VmStatus> status = awaitPlanApplied(d, hostCpus);
                 List<String> lines = new ArrayList<>();
                 for (VmStatus s : status) {
-                    StringBuilder l = new StringBuilder(String.format(Locale.ROOT, "%s: share %.2f (%s), guest online %s;",
-                            s.name(), s.share(), s.mode(), s.guestOnline()));
+                    StringBuilder l = new StringBuilder(String.format(Locale.ROOT, "%s: share %.2f (%s), guest %s;",
+                            s.name(), s.share(), s.mode(), s.fencedCount() > 0
+                                    ? "usable " + s.guestOnline() + ", fenced " + s.guestFenced()
+                                    : "online " + s.guestOnline()));
                     for (VmStatus.VcpuPin pin : s.pins()) {
                         l.append(" vCPU").append(pin.vcpu()).append("->").append(pin.cpus());
                     }
