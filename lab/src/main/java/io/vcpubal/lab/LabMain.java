@@ -25,8 +25,9 @@ import picocli.CommandLine.Option;
         description = {"Boots real Linux guests under QEMU (multi-threaded TCG) with the vcpubal agent in each and runs"
                 + " the experiment: lock-, barrier-heavy, histogram, wordcount and embarrassingly parallel workloads in"
                 + " every guest at once, in the modes default (host scheduler), affinity (static pins), vcpubal (the"
-                + " host plugin balloons and pins), vcpubal-fence (the same, fencing instead of hotplug) and ideal (hand-made best static configuration); writes"
-                + " lab-results/<timestamp>/ with results.json, report.md and chart.svg.",
+                + " host plugin balloons and pins), vcpubal-fence (the same, fencing instead of hotplug) and ideal"
+                + " (hand-made best static configuration); writes lab-results/<timestamp>/ with results.json,"
+                + " report.md and chart.svg.",
                 "With --demo it shows the host plugin's handshake, plan, balloon and pins step by step instead;"
                 + " with --exec it only boots the guests and runs the given commands in each.",
                 "Lab numbers are TCG numbers: they overstate what the same plan gains under KVM."})

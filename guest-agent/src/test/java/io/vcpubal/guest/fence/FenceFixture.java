@@ -53,7 +53,8 @@ public final class FenceFixture {
 
     /**
      * Writes like the kernel's files would end up (the value replaces the content, a new cgroup's files
-     * appear on first write, a pid written to a {@code cgroup.procs} leaves the other group's), records "relative/path=value", and fails with EIO on {@code failing} paths.
+     * appear on first write, a pid written to a {@code cgroup.procs} leaves the other group's), records
+     * "relative/path=value", and fails with EIO on {@code failing} paths.
      */
     public static CpuSysfs.OnlineWriter writer(Path root, List<String> writes, Set<String> failing) {
         return (file, value) -> {

@@ -23,8 +23,8 @@ public final class CoalescingSelectStrategy implements SelectStrategy {
     private final long windowNanos;
     private final LongSupplier nanoTime;
     private final Sleeper sleeper;
-    private long lastSelect = Long.MIN_VALUE;
-    private boolean selectedOnce;
+    /** Starts one window back, so the first select does not wait. */
+    private long lastSelect;
 
     CoalescingSelectStrategy(Duration window, LongSupplier nanoTime, Sleeper sleeper) {
         if (window.isNegative()) {
@@ -33,6 +33,7 @@ public final class CoalescingSelectStrategy implements SelectStrategy {
         this.windowNanos = window.toNanos();
         this.nanoTime = nanoTime;
         this.sleeper = sleeper;
+        this.lastSelect = nanoTime.getAsLong() - windowNanos;
     }
 
     /** A factory for Netty's {@code NioIoHandler.newFactory(provider, factory)}; a zero window is Netty's default. */
@@ -48,12 +49,11 @@ public final class CoalescingSelectStrategy implements SelectStrategy {
         }
         long now = nanoTime.getAsLong();
         long since = now - lastSelect;
-        if (selectedOnce && since < windowNanos) {
+        if (since < windowNanos) {
             sleeper.sleepNanos(windowNanos - since);
             now = nanoTime.getAsLong();
         }
         lastSelect = now;
-        selectedOnce = true;
         return SelectStrategy.SELECT;
     }
 }
