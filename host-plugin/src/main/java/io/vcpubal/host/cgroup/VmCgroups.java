@@ -61,6 +61,8 @@ public final class VmCgroups implements AutoCloseable {
     private static final class VmGroup {
         final Path dir;
         long weight = -1;
+        /** What we last wrote to cpu.idle: null = nothing yet (the kernel's default is 0). */
+        Boolean idle;
         /** Member thread -> the cgroup path to return it to ("/" when unknown; v2: "/vcpubal"). */
         final Map<Integer, String> threads = new LinkedHashMap<>();
         /** v2: the QEMU process moved into {@code vcpubal}, 0 if none, and where it came from. */
@@ -76,6 +78,8 @@ public final class VmCgroups implements AutoCloseable {
     private final CpuController controller;
     private final OwnerLock lock;
     private final Map<String, VmGroup> groups = new LinkedHashMap<>();
+    /** Cleared when the kernel has no cpu.idle (before Linux 5.15): idle priority is then not used. */
+    private boolean idleSupported = true;
 
     private VmCgroups(Path root, CpuController controller, OwnerLock lock) {
         this.root = root;
@@ -213,6 +217,35 @@ public final class VmCgroups implements AutoCloseable {
             }
         }
         throwFirst(failures);
+    }
+
+    /**
+     * Runs the VM's cgroup at the host's idle priority ({@code cpu.idle = 1}, Linux 5.15+, v1 and v2): its
+     * threads get a CPU only while no normal thread there wants it. For a pool vCPU that only borrows what an
+     * idle VM leaves: the lender's vCPU preempts it the moment it wakes. Writes only a change; a VM without a
+     * cgroup yet (no pool thread) is skipped. A kernel without the file is logged once and then left alone.
+     *
+     * @throws CgroupException naming the VM and the file
+     */
+    public synchronized void setIdle(String vm, boolean idle) throws CgroupException {
+        VmGroup group = groups.get(vm);
+        if (controller == null || group == null || !idleSupported || Boolean.valueOf(idle).equals(group.idle)
+                || (group.idle == null && !idle)) {
+            return;
+        }
+        Path file = group.dir.resolve("cpu.idle");
+        try {
+            CgroupFs.write(file, idle ? "1" : "0");
+        } catch (IOException e) {
+            if (!Files.exists(file)) {
+                idleSupported = false;
+                LOG.info("{} has no cpu.idle (Linux 5.15+): borrowed pool time runs at normal priority", controller);
+                return;
+            }
+            throw new CgroupException(vm, file, "cannot write " + (idle ? 1 : 0) + " to", e);
+        }
+        LOG.debug("VM {}: cpu.idle {}", vm, idle ? 1 : 0);
+        group.idle = idle;
     }
 
     /**

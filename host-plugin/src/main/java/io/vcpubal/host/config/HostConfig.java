@@ -27,13 +27,14 @@ import java.util.Set;
  * manage-all = false                   # backend = libvirt: also pin domains without the vcpubal channel
  * control-group = vcpubal              # a group whose members may run `status` (default: root only)
  * metrics-listen = 127.0.0.1:9464      # Prometheus endpoint, IP:PORT (default: off)
+ * demand-aware = true                  # lend what idle VMs leave to busy ones (false: shares by weight only)
  * vm = name=web,weight=512,qmp=/run/qemu/web.qmp,agent=/run/qemu/web.agent
  * vm = name=db,weight=256,qmp=/run/qemu/db.qmp,agent=/run/qemu/db.agent,max-vcpus=8
  * </pre>
  */
 public record HostConfig(Path controlSocket, String reservedCpus, String emulatorCpus, long reconcileIntervalMs,
                          int leaseMs, String backend, String controlGroup, List<VmConfig> vms, String libvirtUri,
-                         boolean manageAll, String metricsListen) {
+                         boolean manageAll, String metricsListen, boolean demandAware) {
     public static final Path DEFAULT_CONFIG = Path.of("/etc/vcpubal/host.conf");
     public static final Path DEFAULT_CONTROL = Path.of("/run/vcpubal/host.sock");
     public static final String DEFAULT_LIBVIRT_URI = "qemu:///system";
@@ -70,42 +71,47 @@ public record HostConfig(Path controlSocket, String reservedCpus, String emulato
 
     public static HostConfig defaults() {
         return new HostConfig(DEFAULT_CONTROL, "", "", 5_000, 15_000, "qmp", null, List.of(), DEFAULT_LIBVIRT_URI, false,
-                null);
+                null, true);
     }
 
     public HostConfig withVms(List<VmConfig> newVms) {
         return new HostConfig(controlSocket, reservedCpus, emulatorCpus, reconcileIntervalMs, leaseMs, backend,
-                controlGroup, newVms, libvirtUri, manageAll, metricsListen);
+                controlGroup, newVms, libvirtUri, manageAll, metricsListen, demandAware);
     }
 
     public HostConfig withControlSocket(Path socket) {
         return new HostConfig(socket, reservedCpus, emulatorCpus, reconcileIntervalMs, leaseMs, backend, controlGroup, vms,
-                libvirtUri, manageAll, metricsListen);
+                libvirtUri, manageAll, metricsListen, demandAware);
     }
 
     public HostConfig withReservedCpus(String cpus) {
         return new HostConfig(controlSocket, cpus, emulatorCpus, reconcileIntervalMs, leaseMs, backend, controlGroup, vms,
-                libvirtUri, manageAll, metricsListen);
+                libvirtUri, manageAll, metricsListen, demandAware);
     }
 
     public HostConfig withReconcileIntervalMs(long ms) {
         return new HostConfig(controlSocket, reservedCpus, emulatorCpus, ms, leaseMs, backend, controlGroup, vms,
-                libvirtUri, manageAll, metricsListen);
+                libvirtUri, manageAll, metricsListen, demandAware);
     }
 
     public HostConfig withBackend(String name) {
         return new HostConfig(controlSocket, reservedCpus, emulatorCpus, reconcileIntervalMs, leaseMs, name, controlGroup,
-                vms, libvirtUri, manageAll, metricsListen);
+                vms, libvirtUri, manageAll, metricsListen, demandAware);
     }
 
     public HostConfig withLibvirt(String uri, boolean all) {
         return new HostConfig(controlSocket, reservedCpus, emulatorCpus, reconcileIntervalMs, leaseMs, backend,
-                controlGroup, vms, uri, all, metricsListen);
+                controlGroup, vms, uri, all, metricsListen, demandAware);
     }
 
     public HostConfig withMetricsListen(String listen) {
         return new HostConfig(controlSocket, reservedCpus, emulatorCpus, reconcileIntervalMs, leaseMs, backend,
-                controlGroup, vms, libvirtUri, manageAll, listen);
+                controlGroup, vms, libvirtUri, manageAll, listen, demandAware);
+    }
+
+    public HostConfig withDemandAware(boolean on) {
+        return new HostConfig(controlSocket, reservedCpus, emulatorCpus, reconcileIntervalMs, leaseMs, backend,
+                controlGroup, vms, libvirtUri, manageAll, metricsListen, on);
     }
 
     /** Reads a config file; errors name the file and line. */
@@ -125,6 +131,7 @@ public record HostConfig(Path controlSocket, String reservedCpus, String emulato
         String uri = c.libvirtUri();
         boolean all = c.manageAll();
         String metrics = c.metricsListen();
+        boolean demand = c.demandAware();
         List<VmConfig> vms = new ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i);
@@ -153,9 +160,10 @@ public record HostConfig(Path controlSocket, String reservedCpus, String emulato
                     case "libvirt-uri" -> uri = value;
                     case "manage-all" -> all = bool(value);
                     case "metrics-listen" -> metrics = value.isEmpty() ? null : value;
+                    case "demand-aware" -> demand = bool(value);
                     default -> throw new IllegalArgumentException("unknown key '" + key + "' (known: control,"
                             + " reserved-cpus, emulator-cpus, reconcile-interval-ms, lease-ms, backend, control-group, vm, libvirt-uri, manage-all,"
-                            + " metrics-listen)");
+                            + " metrics-listen, demand-aware)");
                 }
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException(where + key + " '" + value + "' is not a whole number");
@@ -164,7 +172,7 @@ public record HostConfig(Path controlSocket, String reservedCpus, String emulato
             }
         }
         try {
-            return new HostConfig(control, reserved, emulator, interval, lease, backend, group, vms, uri, all, metrics);
+            return new HostConfig(control, reserved, emulator, interval, lease, backend, group, vms, uri, all, metrics, demand);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(origin + ": " + e.getMessage());
         }

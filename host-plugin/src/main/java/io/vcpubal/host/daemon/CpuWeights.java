@@ -18,6 +18,11 @@ public interface CpuWeights extends AutoCloseable {
      */
     void apply(String vm, double share, Collection<Integer> vcpuTids, int pid) throws Exception;
 
+    /** Runs the VM's pool threads at the host's idle priority, or back at normal (see {@link
+     *  io.vcpubal.host.cgroup.VmCgroups#setIdle}). A no-op where the kernel cannot. */
+    default void idle(String vm, boolean idle) throws Exception {
+    }
+
     /** Moves the VM's threads back and removes its cgroup. */
     void release(String vm);
 
@@ -36,6 +41,11 @@ public interface CpuWeights extends AutoCloseable {
             @Override
             public void apply(String vm, double share, Collection<Integer> vcpuTids, int pid) throws Exception {
                 cgroups.apply(vm, share, vcpuTids, pid);
+            }
+
+            @Override
+            public void idle(String vm, boolean idle) throws Exception {
+                cgroups.setIdle(vm, idle);
             }
 
             @Override

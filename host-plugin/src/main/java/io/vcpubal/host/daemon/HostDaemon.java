@@ -34,6 +34,7 @@ import io.vcpubal.host.reconcile.VmSteps;
 import io.vcpubal.host.topology.HostTopology;
 import io.vcpubal.host.topology.ReservedCpus;
 import io.vcpubal.protocol.CpuSet;
+import io.vcpubal.protocol.v1.GuestFacts;
 import io.vcpubal.protocol.v1.Error;
 import io.vcpubal.protocol.v1.SetOnlineVcpusResult;
 import java.nio.channels.spi.SelectorProvider;
@@ -207,7 +208,29 @@ public final class HostDaemon implements AutoCloseable {
         backend.attach(vm);
         GuestLink link = vm.agentSocket() == null ? null
                 : new GuestLink(vm.name(), vm.agentSocket(), ticker, l -> requestReconcile());
+        if (link != null && config.demandAware()) {
+            link.onFacts(facts -> factsArrived(vm.name(), link, facts));
+        }
         vms.put(vm.name(), new VmState(vm, link, origin));
+    }
+
+    /** On the event loop: a facts report moves the VM's demand; a change re-plans in the next round. */
+    private void factsArrived(String vm, GuestLink link, GuestFacts facts) {
+        boolean changed;
+        synchronized (lock) {
+            VmState s = vms.get(vm);
+            if (s == null || s.link != link || s.maxVcpus() == 0) {
+                return;
+            }
+            double before = s.demand.demand(s.maxVcpus());
+            changed = s.demand.offer(facts, System.currentTimeMillis(), s.maxVcpus());
+            if (changed) {
+                LOG.debug("VM {}: demand {} -> {} pCPUs", vm, before, s.demand.demand(s.maxVcpus()));
+            }
+        }
+        if (changed) {
+            requestReconcile();
+        }
     }
 
     /** {@code add-vm}: manages one more VM from now on; the next round observes, plans and pins it. */
@@ -667,8 +690,11 @@ public final class HostDaemon implements AutoCloseable {
                 s.plan = null;
                 continue;
             }
-            int max = s.config.maxVcpus() > 0 ? Math.min(s.config.maxVcpus(), s.vcpus()) : s.vcpus();
-            specs.add(new VmSpec(s.config.name(), s.config.weight(), max, Math.min(s.config.minVcpus(), max)));
+            int max = s.maxVcpus();
+            VmSpec spec = new VmSpec(s.config.name(), s.config.weight(), max, Math.min(s.config.minVcpus(), max));
+            // without facts (no agent, or it went away) a VM's demand is unknown: it is planned by weight alone
+            boolean hasFacts = s.link != null && s.link.latestFacts().isPresent();
+            specs.add(config.demandAware() && hasFacts ? spec.withDemand(s.demand.demand(max)) : spec);
             if (s.plan != null) {
                 current.put(s.config.name(), s.plan.vcpuPins());
             }
@@ -714,7 +740,7 @@ public final class HostDaemon implements AutoCloseable {
 
     /** The threads pinned to the shared pool go into the VM's cgroup, weighted by the VM's pool share. */
     private void applyWeights() {
-        record Work(String vm, double share, List<Integer> tids, int pid) {}
+        record Work(String vm, double share, boolean borrowed, List<Integer> tids, int pid) {}
         List<Work> work = new ArrayList<>();
         synchronized (lock) {
             for (VmState s : vms.values()) {
@@ -730,7 +756,8 @@ public final class HostDaemon implements AutoCloseable {
                     }
                 }
                 if (!tids.isEmpty() || s.weighted) {
-                    work.add(new Work(s.config.name(), s.plan.balancedShare(), tids, s.process.pid()));
+                    work.add(new Work(s.config.name(), s.plan.balancedShare(), s.plan.borrowsPool(), tids,
+                            s.process.pid()));
                     s.weighted = !tids.isEmpty();
                 }
             }
@@ -741,6 +768,7 @@ public final class HostDaemon implements AutoCloseable {
                     weights.release(w.vm());
                 } else {
                     weights.apply(w.vm(), w.share(), w.tids(), w.pid());
+                    weights.idle(w.vm(), w.borrowed());
                 }
             } catch (Exception e) {
                 synchronized (lock) {

@@ -2,6 +2,8 @@ package io.vcpubal.host.daemon;
 
 import io.vcpubal.host.backend.VmProcess;
 import io.vcpubal.host.config.VmConfig;
+import io.vcpubal.host.demand.DemandPolicy;
+import io.vcpubal.host.demand.VmDemand;
 import io.vcpubal.host.link.GuestLink;
 import io.vcpubal.host.plan.VmPlan;
 import io.vcpubal.host.reconcile.Observed;
@@ -47,6 +49,8 @@ final class VmState {
     long goneSinceMs;
     /** When the backend last described the running process (see {@link HostDaemon#REOBSERVE_ROUNDS}). */
     long observedAtMs;
+    /** What its guest's facts say it would use, for demand-aware plans. */
+    final VmDemand demand = new VmDemand(DemandPolicy.DEFAULT);
 
     VmState(VmConfig config, GuestLink link, VmOrigin origin) {
         this.config = config;
@@ -67,6 +71,11 @@ final class VmState {
         appliedPins.clear();
         appliedEmulator = null;
         refusal = null;
+    }
+
+    /** The most vCPUs the plan may give it (0 while it has no process). */
+    int maxVcpus() {
+        return config.maxVcpus() > 0 ? Math.min(config.maxVcpus(), vcpus()) : vcpus();
     }
 
     int vcpus() {

@@ -67,6 +67,8 @@ public final class GuestLink implements AutoCloseable {
     private final AtomicLong requestIds = new AtomicLong();
     private final AtomicLong seq = new AtomicLong();
     private final Consumer<GuestLink> onChange;
+    /** Told (on the event loop) of every facts report accepted; the daemon's demand estimate feeds on it. */
+    private volatile Consumer<GuestFacts> onFacts = f -> { };
     private final LinkTicker ticker;
     private volatile Channel channel;
     private volatile AgentState state = AgentState.NO_AGENT;
@@ -117,6 +119,11 @@ public final class GuestLink implements AutoCloseable {
 
     public Optional<GuestInfo> guestInfo() {
         return Optional.ofNullable(guestInfo);
+    }
+
+    /** Sets who hears of each accepted facts report (one listener; it must not block the event loop). */
+    public void onFacts(Consumer<GuestFacts> listener) {
+        this.onFacts = java.util.Objects.requireNonNull(listener);
     }
 
     public Optional<GuestFacts> latestFacts() {
@@ -259,6 +266,7 @@ public final class GuestLink implements AutoCloseable {
                     lastFactsNanos = now;
                     facts = msg.getFacts();
                     updateOnline(facts.getOnlineCpus(), facts.getFencedCpus());
+                    onFacts.accept(facts);
                 } else {
                     // Facts from an agent we have not greeted (it restarted): greet it again.
                     sendHello(ch);

@@ -24,6 +24,21 @@ import java.util.function.IntPredicate;
  * are admission-controlled: if they add up to more than T, planning fails. The shares add up to T, unless
  * every VM is capped (then the pCPUs left over stay idle, in the shared pool).
  *
+ * <h2>Demand: work-conserving shares</h2>
+ * Each VM's {@link VmSpec#demand()} (pCPUs it would use now; an input estimated from its guest's facts by
+ * {@link io.vcpubal.host.demand.DemandEstimator}, never read here) caps what it is given, so that what an
+ * idle VM leaves is lent to VMs that want more. With cap_i = clamp(demand_i, max(min_i, 0.1), max_i):
+ * <ul>
+ *   <li>Σ cap_i &ge; T (someone wants more than the others leave): water-filling between min_i and cap_i.
+ *       Lenders stop at their demand, the borrowers divide the rest by weight.</li>
+ *   <li>Σ cap_i &lt; T (everyone gets what it wants): water-filling between cap_i and max_i, so the spare is
+ *       still handed out by weight, as the host scheduler would, instead of idling.</li>
+ * </ul>
+ * The guarantee, proved by the table tests: a VM whose demand is at least its entitlement (the static
+ * share by weight, {@link VmPlan#entitlement()}) gets at least its entitlement, because lowering the
+ * others' caps can only raise the water level. A VM at its max demand (the default) is planned exactly as
+ * without demand, so everyone busy gives the static plan. An idle VM keeps a share of 0.1 on its one vCPU.
+ *
  * <h2>Online vCPUs and modes</h2>
  * As few vCPUs as the share allows, as VCPU-Bal asks: ceil(share), at least 1.
  * <ul>
@@ -103,6 +118,7 @@ public final class Planner {
 
         int n = vms.size();
         double[] shares = Shares.compute(vms, assignable.size());
+        double[] entitled = Shares.entitlements(vms, assignable.size());
         int[][] pins = new int[n][];
         for (int i = 0; i < n; i++) {
             pins[i] = new int[(int) Math.floor(shares[i])];
@@ -160,7 +176,8 @@ public final class Planner {
                 }
                 vcpus.add(pool);
             }
-            plans.add(new VmPlan(vms.get(i).name(), shares[i], whole ? Mode.DEDICATED : Mode.BALANCED, vcpus));
+            plans.add(new VmPlan(vms.get(i).name(), shares[i], whole ? Mode.DEDICATED : Mode.BALANCED, vcpus,
+                    entitled[i]));
         }
         return new Plan(plans, assignable, pool, emulatorCpus(reserved, pool, assignable));
     }

@@ -14,8 +14,10 @@ import java.util.Objects;
  *                 guest keeps online, always vCPUs {@code 0..n-1} (cpu0 cannot go offline; like
  *                 {@code xl vcpu-set}, the highest-numbered vCPUs go first). In BALANCED mode the last
  *                 vCPU is the balanced one, pinned to the shared pool.
+ * @param entitlement its static share by weight alone, what it gets back whenever it asks (= share when
+ *                 the VM wants all it can get)
  */
-public record VmPlan(String name, double share, Mode mode, List<CpuSet> vcpuPins) {
+public record VmPlan(String name, double share, Mode mode, List<CpuSet> vcpuPins, double entitlement) {
 
     public VmPlan {
         Objects.requireNonNull(name, "name");
@@ -60,5 +62,19 @@ public record VmPlan(String name, double share, Mode mode, List<CpuSet> vcpuPins
             cpus = cpus.union(pin);
         }
         return cpus;
+    }
+
+    /**
+     * Whether all of its pool time is lent to it by VMs that do not use theirs (its dedicated vCPUs already
+     * cover its entitlement). Such a balanced vCPU runs at the host's idle priority (cgroup {@code cpu.idle}):
+     * the moment a lender's vCPU on the pool wakes, it runs, without waiting for the re-plan.
+     */
+    public boolean borrowsPool() {
+        return mode == Mode.BALANCED && dedicatedVcpus() + Shares.INTEGRAL_TOLERANCE >= entitlement;
+    }
+
+    /** pCPUs above its entitlement (lent to it by idle VMs), 0 when it has no more than its entitlement. */
+    public double borrowed() {
+        return Math.max(0, share - entitlement);
     }
 }

@@ -55,6 +55,24 @@ class VmCgroupsV1FixtureTest {
     }
 
     @Test
+    void borrowedPoolTimeRunsAtIdlePriorityAndOnlyChangesAreWritten() throws Exception {
+        try (VmCgroups cgroups = VmCgroups.open(root)) {
+            cgroups.setIdle("web", true);
+            assertFalse(Files.exists(host.vmDir("web")), "no cgroup yet: nothing to mark");
+            cgroups.apply("web", 0.9, List.of(101), 100);
+            cgroups.setIdle("web", false);
+            assertNull(host.read("vcpubal/web/cpu.idle"), "normal priority is the kernel's default: not written");
+            cgroups.setIdle("web", true);
+            assertEquals("1", host.read("vcpubal/web/cpu.idle"));
+            Files.delete(host.vmDir("web").resolve("cpu.idle"));
+            cgroups.setIdle("web", true);
+            assertNull(host.read("vcpubal/web/cpu.idle"), "unchanged: not written again");
+            cgroups.setIdle("web", false);
+            assertEquals("0", host.read("vcpubal/web/cpu.idle"), "the owner is back: normal priority");
+        }
+    }
+
+    @Test
     void writesOnlyWhatChanged() throws Exception {
         try (VmCgroups cgroups = VmCgroups.open(root)) {
             cgroups.apply("web", 0.5, List.of(101, 102), 100);

@@ -44,6 +44,12 @@ class HostConfigTest {
     }
 
     @Test
+    void demandAwarePlanningIsOnUnlessTurnedOff() {
+        assertTrue(HostConfig.parse(List.of(), "host.conf").demandAware());
+        assertEquals(false, HostConfig.parse(List.of("demand-aware = false"), "host.conf").demandAware());
+    }
+
+    @Test
     void libvirtRefusesVmLinesItWouldIgnore() {
         var e = assertThrows(IllegalArgumentException.class, () -> HostConfig.parse(List.of("backend = libvirt",
                 "vm = name=a,weight=1,qmp=/q"), "host.conf"));
@@ -62,6 +68,7 @@ class HostConfigTest {
             "vm = name=a,weight=1,qmp=/q,agent=          | agent is empty",
             "backend = xen                               | backend must be one of [qmp, libvirt], got 'xen'",
             "manage-all = maybe                          | 'maybe' is not true or false",
+            "demand-aware = sometimes                    | 'sometimes' is not true or false",
             "libvirt-uri =                               | libvirt-uri is empty",
             "vm = name=a,weight=1,qmp=/q,colour=red      | unknown key 'colour'",
             "vm = name=a,weight=1,qmp=/q,weight=2        | key 'weight' is given twice",

@@ -63,6 +63,8 @@ class HostPluginIT {
         // These expectations are for two host CPUs: on a bigger host the rest is reserved for the host.
         int cpus = Runtime.getRuntime().availableProcessors();
         Files.writeString(config, "# short lease so a dead host is noticed quickly\nlease-ms = 6000\n"
+                // weight-only plans: a guest flooding its port is busy, demand would lend it the other's pCPU (DemandIT)
+                + "demand-aware = false\n"
                 + "reconcile-interval-ms = 1000\n" + (cpus > 2 ? "reserved-cpus = 2-" + (cpus - 1) + "\n" : ""));
         this.config = config;
         hostLog = dir.resolve("host.log");
