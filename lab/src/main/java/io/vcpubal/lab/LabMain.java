@@ -23,9 +23,11 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "run-lab", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Boots real Linux guests under QEMU (multi-threaded TCG) with the vcpubal agent in each and runs"
-                + " the experiment: lock-, barrier-heavy, histogram, wordcount and embarrassingly parallel workloads in"
+                + " the experiment: lock-, barrier-heavy, histogram, wordcount, embarrassingly parallel, phased (one VM"
+                + " busy, the other busy and idle in turns) and server (request/response with think time) workloads in"
                 + " every guest at once, in the modes default (host scheduler), affinity (static pins), vcpubal (the"
-                + " host plugin balloons and pins), vcpubal-fence (the same, fencing instead of hotplug) and ideal"
+                + " host plugin plans by weight and demand, balloons and pins), vcpubal-static (by weight alone),"
+                + " vcpubal-fence (demand-aware, always fencing instead of hotplug) and ideal"
                 + " (hand-made best static configuration); writes lab-results/<timestamp>/ with results.json,"
                 + " report.md and chart.svg.",
                 "With --demo it shows the host plugin's handshake, plan, balloon and pins step by step instead;"
@@ -65,12 +67,13 @@ public final class LabMain implements Callable<Integer> {
     int repeats;
 
     @Option(names = "--workloads", split = ",", paramLabel = "W,W,...",
-            description = "experiment: workloads to run (default: all of lock, barrier, histogram, wordcount, parallel)")
+            description = "experiment: workloads to run (default: all of lock, barrier, histogram, wordcount, parallel,"
+                    + " phased, server)")
     List<String> workloads;
 
     @Option(names = "--modes", split = ",", paramLabel = "M,M,...",
             description = "experiment: modes to run; default is always included as the baseline (default: all of"
-                    + " default, affinity, vcpubal, vcpubal-fence, ideal)")
+                    + " default, affinity, vcpubal, vcpubal-static, vcpubal-fence, ideal)")
     List<String> modes;
 
     @Option(names = "--scale", defaultValue = "1", description = "experiment: work per run relative to the full size (default ${DEFAULT-VALUE})")

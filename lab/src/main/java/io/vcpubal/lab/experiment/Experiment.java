@@ -1,6 +1,5 @@
 package io.vcpubal.lab.experiment;
 
-import io.vcpubal.host.config.BalloonChoice;
 import io.vcpubal.host.config.HostConfig;
 import io.vcpubal.host.config.VmConfig;
 import io.vcpubal.host.daemon.HostDaemon;
@@ -172,15 +171,16 @@ public final class Experiment {
                 }
                 return lines;
             }
-            case VCPUBAL, VCPUBAL_FENCE -> {
+            case VCPUBAL, VCPUBAL_STATIC, VCPUBAL_FENCE -> {
                 restore(guests, hostCpus);
                 List<VmConfig> vms = new ArrayList<>();
                 for (int i = 0; i < guests.size(); i++) {
                     Guest g = guests.get(i);
                     vms.add(new VmConfig(g.name(), options.weights().get(i), g.qmpSocket(), g.agentSocket(), 0, 0)
-                            .withBalloon(mode == Mode.VCPUBAL_FENCE ? BalloonChoice.FENCE : BalloonChoice.HOTPLUG));
+                            .withBalloon(mode.balloon()));
                 }
-                HostConfig config = HostConfig.defaults().withControlSocket(lab.runDir().resolve("host.sock")).withVms(vms);
+                HostConfig config = HostConfig.defaults().withControlSocket(lab.runDir().resolve("host.sock")).withVms(vms)
+                        .withDemandAware(mode.demandAware());
                 HostDaemon d = new HostDaemon(config, new SysfsTopologyDiscovery(Path.of("/")).discover(),
                         new QmpBackend(Duration.ofSeconds(5)));
                 daemon.set(d);
@@ -277,12 +277,14 @@ public final class Experiment {
     private List<ExperimentResults.Run> runEverywhere(List<Guest> guests, String code, Workload w, Mode mode, int rep)
             throws Exception {
         String start = "start-" + runSeq.incrementAndGet();
-        String command = Guest.javaCommand() + " -Xmx256m -cp " + code + " " + WorkloadMain.class.getName() + " "
-                + w.id() + " " + options.scale() + " " + Guest.GUEST_SHARE + "/" + GUEST_CODE_DIR + "/" + start;
         ExecutorService pool = Executors.newFixedThreadPool(guests.size());
         try {
             List<Future<String>> outs = new ArrayList<>();
-            for (Guest g : guests) {
+            for (int i = 0; i < guests.size(); i++) {
+                Guest g = guests.get(i);
+                String command = Guest.javaCommand() + " -Xmx256m -cp " + code + " " + WorkloadMain.class.getName()
+                        + " " + w.commandFor(i) + " " + options.scale() + " " + Guest.GUEST_SHARE + "/" + GUEST_CODE_DIR
+                        + "/" + start;
                 outs.add(pool.submit(() -> g.exec(command, RUN_TIMEOUT).requireOk().stdout()));
             }
             long deadline = System.nanoTime() + RUN_TIMEOUT.toNanos();
@@ -304,17 +306,25 @@ public final class Experiment {
             }
             HostSteal before = HostSteal.read(Path.of("/"));
             List<String> stdouts = new ArrayList<>();
-            for (Future<String> o : outs) {
-                stdouts.add(o.get());
+            for (int i = 0; i < outs.size(); i++) {
+                stdouts.add(outs.get(i).get());
+                if (i == 0 && w == Workload.PHASED) {
+                    for (Guest g : guests.subList(1, guests.size())) { // the helpers stop with the first VM
+                        Files.createFile(g.shareDir().resolve(GUEST_CODE_DIR).resolve(start + ".stop"));
+                    }
+                }
             }
             double steal = HostSteal.read(Path.of("/")).stolenSince(before);
             List<ExperimentResults.Run> runs = new ArrayList<>();
             for (int i = 0; i < guests.size(); i++) {
-                runs.add(parseResult(stdouts.get(i), w.id(), mode.id(), rep, guests.get(i).name(), steal));
+                if (!w.commandFor(i).equals(Workload.HELPER)) {
+                    runs.add(parseResult(stdouts.get(i), w.id(), mode.id(), rep, guests.get(i).name(), steal));
+                }
             }
             for (Guest g : guests) {
-                Files.deleteIfExists(g.shareDir().resolve(GUEST_CODE_DIR).resolve(start));
-                Files.deleteIfExists(g.shareDir().resolve(GUEST_CODE_DIR).resolve(start + ".ready"));
+                for (String f : List.of(start, start + ".ready", start + ".stop")) {
+                    Files.deleteIfExists(g.shareDir().resolve(GUEST_CODE_DIR).resolve(f));
+                }
             }
             return runs;
         } finally {
@@ -341,7 +351,9 @@ public final class Experiment {
                 return new ExperimentResults.Run(workload, mode, repeat, guest, Integer.parseInt(kv.get("threads")),
                         Double.parseDouble(kv.get("wall_ms")), Double.parseDouble(kv.get("sys_s")),
                         Double.parseDouble(kv.get("user_s")), hostSteal,
-                        Double.parseDouble(kv.getOrDefault("others_s", "-1")));
+                        Double.parseDouble(kv.getOrDefault("others_s", "-1")),
+                        Double.parseDouble(kv.getOrDefault("p50_ms", "NaN")),
+                        Double.parseDouble(kv.getOrDefault("p99_ms", "NaN")));
             } catch (RuntimeException e) {
                 throw new LabException("malformed workload result from " + guest + ": " + line);
             }

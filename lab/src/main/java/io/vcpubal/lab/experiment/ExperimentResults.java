@@ -54,9 +54,19 @@ public record ExperimentResults(Setup setup, Map<String, List<String>> modeSetup
      * @param sysSeconds the workload process's kernel CPU time over that phase
      * @param hostSteal  share of the host's CPU time stolen from the host itself (it may be a VM) during the cell
      * @param othersSeconds CPU time the rest of the guest (agent, kernel threads) used over the phase; -1 unknown
+     * @param p50Ms      {@code server}: median request latency; NaN for the other workloads
+     * @param p99Ms      {@code server}: 99th percentile request latency; NaN for the other workloads
      */
     public record Run(String workload, String mode, int repeat, String guest, int threads, double wallMs,
-                      double sysSeconds, double userSeconds, double hostSteal, double othersSeconds) {}
+                      double sysSeconds, double userSeconds, double hostSteal, double othersSeconds, double p50Ms,
+                      double p99Ms) {
+        /** A run without request latencies (every workload but {@code server}). */
+        public Run(String workload, String mode, int repeat, String guest, int threads, double wallMs,
+                   double sysSeconds, double userSeconds, double hostSteal, double othersSeconds) {
+            this(workload, mode, repeat, guest, threads, wallMs, sysSeconds, userSeconds, hostSteal, othersSeconds,
+                    Double.NaN, Double.NaN);
+        }
+    }
 
     /**
      * One workload in one mode: statistics over the repeats of the guests' mean, raw and normalised to
@@ -190,6 +200,18 @@ public record ExperimentResults(Setup setup, Map<String, List<String>> modeSetup
         Cell m = cell(workload, mode);
         Cell d = cell(workload, Mode.DEFAULT.id());
         return m == null || d == null ? Double.NaN : d.execMs().median() / m.execMs().median();
+    }
+
+    /** The median over repeats of the guests' mean of {@code f}, NaN when the cell has no finite value. */
+    public double medianOf(String workload, String mode, ToDoubleFunction<Run> f) {
+        List<Double> values = perRepeatMean(workload, mode, f);
+        values.removeIf(v -> !Double.isFinite(v));
+        return values.isEmpty() ? Double.NaN : Stats.of(values).median();
+    }
+
+    /** mode's median time over default's: at most 1.00 is issue 13's goal ("never slower than default"). */
+    public double timeRatioToDefault(String workload, String mode) {
+        return 1 / speedupOverDefault(workload, mode);
     }
 
     private List<Double> perRepeatMean(String workload, String mode, ToDoubleFunction<Run> f) {

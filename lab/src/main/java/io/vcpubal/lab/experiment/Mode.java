@@ -4,8 +4,10 @@ package io.vcpubal.lab.experiment;
 public enum Mode {
     DEFAULT("default", "all vCPUs online, unpinned: the host's scheduler (the paper's CFS/credit baseline)"),
     AFFINITY("affinity", "all vCPUs online, each vCPU of a VM pinned to a different pCPU"),
-    VCPUBAL("vcpubal", "the host plugin plans by weight, balloons the guests and pins each online vCPU"),
-    VCPUBAL_FENCE("vcpubal-fence", "as vcpubal, but the guests fence the vCPUs out of use instead of hotplugging them"),
+    VCPUBAL("vcpubal", "the host plugin plans by weight and demand (idle VMs lend), balloons the guests (balloon=auto:"
+            + " fence, hotplug after 60 s) and pins each online vCPU"),
+    VCPUBAL_STATIC("vcpubal-static", "the host plugin plans by weight alone (demand-aware = false), hotplugs and pins"),
+    VCPUBAL_FENCE("vcpubal-fence", "as vcpubal, but the guests always fence the vCPUs instead of hotplugging them"),
     IDEAL("ideal", "hand-made static reference: one vCPU online per pCPU of share, pinned 1:1, no host plugin");
 
     private final String id;
@@ -22,7 +24,21 @@ public enum Mode {
 
     /** Whether the host plugin runs in this mode. */
     public boolean usesHostPlugin() {
-        return this == VCPUBAL || this == VCPUBAL_FENCE;
+        return this == VCPUBAL || this == VCPUBAL_STATIC || this == VCPUBAL_FENCE;
+    }
+
+    /** The host plugin's balloon mode for the guests. */
+    public io.vcpubal.host.config.BalloonChoice balloon() {
+        return switch (this) {
+            case VCPUBAL_FENCE -> io.vcpubal.host.config.BalloonChoice.FENCE;
+            case VCPUBAL_STATIC -> io.vcpubal.host.config.BalloonChoice.HOTPLUG;
+            default -> io.vcpubal.host.config.BalloonChoice.AUTO;
+        };
+    }
+
+    /** Whether the host plugin lends what idle VMs leave (issue 13); vcpubal-static is the weight-only plan. */
+    public boolean demandAware() {
+        return this != VCPUBAL_STATIC;
     }
 
     public String description() {

@@ -15,8 +15,8 @@ class EnumIdsTest {
     @Test
     void anUnknownIdIsRefusedNamingTheKnownOnes() {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> Mode.byId("VCPUBAL"));
-        assertEquals("unknown mode 'VCPUBAL' (known: default, affinity, vcpubal, vcpubal-fence, ideal)", e.getMessage());
+        assertEquals("unknown mode 'VCPUBAL' (known: default, affinity, vcpubal, vcpubal-static, vcpubal-fence, ideal)", e.getMessage());
         e = assertThrows(IllegalArgumentException.class, () -> Workload.byId("sort"));
-        assertEquals("unknown workload 'sort' (known: lock, barrier, histogram, wordcount, parallel)", e.getMessage());
+        assertEquals("unknown workload 'sort' (known: lock, barrier, histogram, wordcount, parallel, phased, server)", e.getMessage());
     }
 }

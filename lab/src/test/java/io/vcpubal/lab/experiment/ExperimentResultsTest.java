@@ -65,6 +65,27 @@ class ExperimentResultsTest {
     }
 
     @Test
+    void theWorkConservingGoalIsVcpubalsTimeOverDefaultsAndLockLikeWorkloadsNeedTwiceTheSpeed() {
+        List<String> lines = Report.workConservingVerdicts(Fixture.results());
+        assertEquals(2, lines.size(), lines.toString());
+        // lock: vcpubal 2050 / default 4050 = 0.51: not slower, but not 2x faster either
+        assertTrue(lines.get(0).startsWith("lock: time vs default: vcpubal 0.51x, vcpubal-static n/a"), lines.get(0));
+        assertTrue(lines.get(0).endsWith("(goal: vcpubal <= 1.00x and >= 2x faster: NOT met)"), lines.get(0));
+        assertTrue(lines.get(1).endsWith("(goal: vcpubal <= 1.00x: met)"), lines.get(1));
+    }
+
+    @Test
+    void serverRunsCarryTheirLatencies() {
+        ExperimentResults.Run run = Experiment.parseResult("vcpubal-workload name=server threads=2 wall_ms=9000.0"
+                + " sys_s=0.1 user_s=5.0 others_s=0.2 check=600 p50_ms=15.2 p99_ms=48.0 rps=66.7", "server", "default",
+                1, "vm1", 0);
+        assertEquals(15.2, run.p50Ms(), 1e-12);
+        assertEquals(48.0, run.p99Ms(), 1e-12);
+        assertTrue(Double.isNaN(Experiment.parseResult("vcpubal-workload name=lock threads=2 wall_ms=1 sys_s=0"
+                + " user_s=0 check=1", "lock", "default", 1, "vm1", 0).p99Ms()));
+    }
+
+    @Test
     void theAllWorkloadsFigureIsTheGeometricMeanOfEachWorkloads() {
         ExperimentResults r = Fixture.results();
         double lock = r.vcpubalShareOfIdealSpeedup("lock");

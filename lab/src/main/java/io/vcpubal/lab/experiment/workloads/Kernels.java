@@ -157,6 +157,92 @@ final class Kernels {
         return sum;
     }
 
+    /**
+     * Work-stealing arithmetic: {@code chunks} chunks of {@code perChunk} steps taken one at a time from a
+     * shared counter, so a worker on a vCPU that got a pCPU more does more of them. With workers for every
+     * possible CPU (not just the online ones at start) it uses CPUs that come online during the run, like a
+     * service's fixed thread pool: the busy VM of the {@code phased} workload.
+     */
+    static long stealing(int threads, int chunks, long perChunk) throws InterruptedException {
+        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+        long[] out = new long[threads * 8];
+        runAll(threads, t -> {
+            double x = t + 0.5;
+            while (next.getAndIncrement() < chunks) {
+                for (long i = 0; i < perChunk; i++) {
+                    x = x * 1.0000001 + 0.25;
+                    if (x > 1e6) {
+                        x -= 1e6;
+                    }
+                }
+            }
+            out[t * 8] += (long) x;
+        });
+        return next.get() - threads;
+    }
+
+    /** Busy for {@code busyMs} on every worker, then idle for {@code idleMs}, until {@code stop} says so. */
+    static long onOff(int threads, long busyMs, long idleMs, java.util.function.BooleanSupplier stop)
+            throws InterruptedException {
+        long[] phases = new long[1];
+        while (!stop.getAsBoolean()) {
+            long end = System.nanoTime() + busyMs * 1_000_000;
+            runAll(threads, t -> {
+                double x = t;
+                while (System.nanoTime() < end) {
+                    for (int i = 0; i < 10_000; i++) {
+                        x = x * 1.0000001 + 0.25;
+                    }
+                }
+                if (x < 0) {
+                    throw new IllegalStateException();
+                }
+            });
+            long idleEnd = System.nanoTime() + idleMs * 1_000_000;
+            while (System.nanoTime() < idleEnd && !stop.getAsBoolean()) {
+                Thread.sleep(20);
+            }
+            phases[0]++;
+        }
+        return phases[0];
+    }
+
+    /**
+     * A request/response service: {@code clients} clients each send a request, wait for the answer and think
+     * {@code thinkMs} before the next, {@code requests} in all; {@code servers} workers answer, each request
+     * {@code work} steps of arithmetic. Returns the latencies in microseconds, in completion order.
+     */
+    static long[] server(int servers, int clients, int requests, long work, long thinkMs) throws Exception {
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(servers);
+        java.util.concurrent.atomic.AtomicInteger sent = new java.util.concurrent.atomic.AtomicInteger();
+        long[] latencies = new long[requests];
+        java.util.concurrent.atomic.AtomicInteger done = new java.util.concurrent.atomic.AtomicInteger();
+        try {
+            runAll(clients, c -> {
+                int n;
+                while ((n = sent.getAndIncrement()) < requests) {
+                    long t0 = System.nanoTime();
+                    long seed = n;
+                    double answer = pool.submit(() -> {
+                        double x = seed + 0.5;
+                        for (long i = 0; i < work; i++) {
+                            x = x * 1.0000001 + 0.25;
+                            if (x > 1e6) {
+                                x -= 1e6;
+                            }
+                        }
+                        return x;
+                    }).get();
+                    latencies[done.getAndIncrement()] = (System.nanoTime() - t0) / 1000 + (answer < 0 ? 1 : 0);
+                    Thread.sleep(thinkMs);
+                }
+            });
+        } finally {
+            pool.shutdownNow();
+        }
+        return latencies;
+    }
+
     /** The first index at or after {@code i} that starts a word (or the end), so slices never split a word. */
     static int wordStart(byte[] text, int i) {
         if (i <= 0) {

@@ -18,6 +18,12 @@ import java.util.Locale;
  * <p>With {@code START_FILE}, it creates {@code START_FILE.ready} once its input is generated and its kernel
  * warmed up ({@link #warmUp}), and starts the timed phase only when {@code START_FILE} appears, so the host can
  * start every guest's phase at once (JVM start-up under TCG takes seconds and varies from guest to guest).
+ *
+ * <p>{@code phased} and {@code server} size their workers from the <em>possible</em> CPUs instead, as a service's
+ * fixed pool does, so they can use vCPUs that come online (or are unfenced) during the run: that is what a
+ * work-conserving host can give them. {@code phased-helper} is the other VM of {@code phased}: busy and idle in
+ * turns until {@code START_FILE.stop} appears. {@code server} adds {@code p50_ms}, {@code p99_ms} and
+ * {@code rps} to its line.
  */
 public final class WorkloadMain {
     /** The prefix of the result line. */
@@ -29,19 +35,34 @@ public final class WorkloadMain {
 
     public static void main(String[] args) throws Exception {
         if (args.length < 2 || args.length > 3) {
-            System.err.println("usage: WorkloadMain lock|barrier|histogram|wordcount|parallel SCALE [START_FILE]");
+            System.err.println("usage: WorkloadMain lock|barrier|histogram|wordcount|parallel|phased|phased-helper|server"
+                    + " SCALE [START_FILE]");
             System.exit(2);
         }
         String name = args[0];
         double scale = Double.parseDouble(args[1]);
-        int threads = Runtime.getRuntime().availableProcessors();
-        Task task = task(name, threads, scale);
+        int threads = name.equals("phased") || name.equals("server") ? possibleCpus(Path.of("/sys"))
+                : Runtime.getRuntime().availableProcessors();
+        Path stopFile = args.length == 3 ? Path.of(args[2] + ".stop") : null;
+        String[] extra = new String[1];
+        Task task = name.equals("phased-helper") ? () -> Kernels.onOff(threads, HELPER_BUSY_MS, HELPER_IDLE_MS,
+                () -> stopFile == null || Files.exists(stopFile))
+                : name.equals("server") ? () -> {
+                    long[] lat = Kernels.server(threads, 2 * threads, (int) (600 * scale), 1_000_000, 50);
+                    extra[0] = latencies(lat);
+                    return lat.length;
+                }
+                : task(name, threads, scale);
         if (task == null) {
             System.err.println("unknown workload: " + name);
             System.exit(2);
             return;
         }
-        warmUp(name, threads, scale);
+        if (!name.equals("phased-helper") && !name.equals("server")) {
+            warmUp(name, threads, scale);
+        } else if (name.equals("server")) {
+            Kernels.server(threads, 2 * threads, 8, 1_000_000, 1);
+        }
         if (args.length == 3) {
             awaitStart(Path.of(args[2]));
         }
@@ -55,7 +76,8 @@ public final class WorkloadMain {
         double others = GuestBusy.read(proc).othersSecondsSince(guestBefore, used);
         System.out.println(String.format(Locale.ROOT,
                 "%sname=%s threads=%d wall_ms=%.1f sys_s=%.2f user_s=%.2f others_s=%.2f check=%d", RESULT_PREFIX, name,
-                threads, (t1 - t0) / 1e6, used.systemSeconds(), used.userSeconds(), others, check));
+                threads, (t1 - t0) / 1e6, used.systemSeconds(), used.userSeconds(), others, check)
+                + (extra[0] == null ? "" : " " + extra[0] + String.format(Locale.ROOT, " rps=%.1f", check * 1e9 / (t1 - t0))));
     }
 
     /**
@@ -79,6 +101,8 @@ public final class WorkloadMain {
                 yield () -> Kernels.wordcount(threads, text);
             }
             case "parallel" -> () -> Kernels.parallel(threads, (long) (80_000_000 * scale));
+            // about 13 s of one emulated vCPU, in 0.14 s chunks
+            case "phased" -> () -> Kernels.stealing(threads, (int) Math.max(1, 96 * scale), 10_000_000);
             default -> null;
         };
     }
@@ -93,6 +117,37 @@ public final class WorkloadMain {
         for (int i = 0; i < WARM_UP_PASSES; i++) {
             small.run();
         }
+    }
+
+    /** The phased workload's other VM: busy, then idle, for a few seconds each (longer than a re-plan). */
+    static final long HELPER_BUSY_MS = 4_000;
+    static final long HELPER_IDLE_MS = 4_000;
+
+    /** The CPUs the kernel could ever bring online ({@code /sys/devices/system/cpu/possible}). */
+    static int possibleCpus(Path sys) throws java.io.IOException {
+        int n = 0;
+        for (String range : Files.readString(sys.resolve("devices/system/cpu/possible")).trim().split(",")) {
+            String[] ends = range.split("-");
+            n += ends.length == 1 ? 1 : Integer.parseInt(ends[1]) - Integer.parseInt(ends[0]) + 1;
+        }
+        return Math.max(1, n);
+    }
+
+    /** "p50_ms=.. p99_ms=.." of latencies in microseconds. */
+    static String latencies(long[] micros) {
+        long[] sorted = micros.clone();
+        java.util.Arrays.sort(sorted);
+        return String.format(Locale.ROOT, "p50_ms=%.1f p99_ms=%.1f", percentile(sorted, 0.50) / 1000.0,
+                percentile(sorted, 0.99) / 1000.0);
+    }
+
+    /** Nearest-rank percentile of sorted values. */
+    static long percentile(long[] sorted, double p) {
+        if (sorted.length == 0) {
+            return 0;
+        }
+        int rank = (int) Math.ceil(p * sorted.length);
+        return sorted[Math.min(sorted.length, Math.max(1, rank)) - 1];
     }
 
     private static void awaitStart(Path startFile) throws Exception {

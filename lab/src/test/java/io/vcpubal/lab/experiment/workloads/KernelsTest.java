@@ -21,6 +21,38 @@ class KernelsTest {
     }
 
     @Test
+    void stealingDoesEveryChunkOnceWhateverTheThreads() throws Exception {
+        assertEquals(37, Kernels.stealing(1, 37, 10));
+        assertEquals(37, Kernels.stealing(5, 37, 10));
+    }
+
+    @Test
+    void onOffStopsWhenToldAndCountsItsPhases() throws Exception {
+        int[] polls = new int[1];
+        long phases = Kernels.onOff(2, 1, 1, () -> polls[0]++ >= 3);
+        assertTrue(phases >= 1 && phases <= 3, "phases " + phases);
+    }
+
+    @Test
+    void serverAnswersEveryRequestAndTimesEach() throws Exception {
+        long[] latencies = Kernels.server(2, 3, 25, 1_000, 0);
+        assertEquals(25, latencies.length);
+        for (long l : latencies) {
+            assertTrue(l >= 0, "latency " + l);
+        }
+        assertEquals("p50_ms=0.3 p99_ms=9.0", WorkloadMain.latencies(new long[] {9_000, 100, 300, 200, 400}));
+        assertEquals(9_000, WorkloadMain.percentile(new long[] {100, 200, 300, 400, 9_000}, 0.99));
+    }
+
+    @Test
+    void possibleCpusCountsEveryRange(@org.junit.jupiter.api.io.TempDir java.nio.file.Path sys) throws Exception {
+        java.nio.file.Path f = sys.resolve("devices/system/cpu/possible");
+        java.nio.file.Files.createDirectories(f.getParent());
+        java.nio.file.Files.writeString(f, "0-3,8,10-11\n");
+        assertEquals(7, WorkloadMain.possibleCpus(sys));
+    }
+
+    @Test
     void lockCountsEveryCriticalSection() throws Exception {
         assertEquals(10_000, Kernels.lock(1, 10_000, 20));
         assertEquals(10_000, Kernels.lock(3, 10_000, 0));
