@@ -167,10 +167,10 @@ public final class Agent implements AutoCloseable {
         }
     }
 
-    /** Brings every CPU back (shutdown must never leave the guest shrunk), then stops. */
+    /** Brings every CPU back and refuses further changes (shutdown must never leave the guest shrunk), then stops. */
     @Override
     public void close() {
-        LOG.info("stopping: restoring all CPUs: {}", lease.restoreAll());
+        LOG.info("stopping: restoring all CPUs: {}", lease.restoreAllAndStop());
         fence.dismantle();
         Reconnector r = reconnector;
         if (r != null) {

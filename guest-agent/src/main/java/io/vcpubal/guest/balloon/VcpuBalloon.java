@@ -40,6 +40,8 @@ public final class VcpuBalloon {
     private final CpuFence fence;
     private final BalloonPolicy policy;
     private final LongSupplier nanoTime;
+    /** Set by {@link #restoreAllAndStop()}: a request that raced the shutdown must not shrink the guest again. */
+    private boolean stopped;
 
     /** A hotplug-only balloon. */
     public VcpuBalloon(CpuSysfs sysfs, BalloonPolicy policy) {
@@ -91,6 +93,9 @@ public final class VcpuBalloon {
         long readAt = stamp();
         CpuSet online = onlineOf(states);
         List<CpuState> usable = usable(states, fenced);
+        if (stopped) {
+            return refused(request, "the agent is stopping", online, fenced, usable, start);
+        }
         if (request.mode() == BalloonMode.FENCE && fence.unavailable().isPresent()) {
             return refused(request, "fence mode is not available in this guest: " + fence.unavailable().get(),
                     online, fenced, usable, start);
@@ -126,6 +131,12 @@ public final class VcpuBalloon {
         long readAt = stamp();
         BalloonPlan plan = BalloonPlanner.restoreAll(usable(states, fenced), policy);
         return execute(plan, BalloonMode.FENCE, states, online, fenced, false, start, readAt, stamp());
+    }
+
+    /** {@link #restoreAll()}, after which every {@link #apply} is refused: the agent's last word on shutdown. */
+    public synchronized BalloonResult restoreAllAndStop() {
+        stopped = true;
+        return restoreAll();
     }
 
     private BalloonResult refused(BalloonRequest request, String why, CpuSet online, CpuSet fenced,

@@ -153,6 +153,20 @@ public final class BalloonLease {
         return result;
     }
 
+    /**
+     * {@link #restoreAll()} for good (agent stop): later {@link #apply} calls are refused and change nothing,
+     * so a host request still in flight when SIGTERM arrives cannot leave the guest shrunk without an agent.
+     */
+    public BalloonResult restoreAllAndStop() {
+        BalloonResult result;
+        synchronized (this) {
+            deadline = null;
+            result = balloon.restoreAllAndStop();
+        }
+        deadlineListener.run();
+        return result;
+    }
+
     /** Milliseconds until the lease runs out (0 if overdue); empty when no lease is armed. */
     public synchronized OptionalLong millisUntilExpiry() {
         if (deadline == null) {

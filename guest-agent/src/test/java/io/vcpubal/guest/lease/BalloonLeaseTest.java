@@ -89,6 +89,21 @@ class BalloonLeaseTest {
     }
 
     @Test
+    void aShrinkArrivingAfterTheStopRestoreIsRefusedAndChangesNothing() throws IOException {
+        lease.apply(BalloonRequest.count(1, 1000));
+        assertEquals(CpuSet.parse("0-3"), lease.restoreAllAndStop().online());
+        assertEquals(Optional.empty(), lease.deadline());
+        writes.clear();
+
+        BalloonResult late = lease.apply(BalloonRequest.count(1, 1000));
+        assertEquals(BalloonResult.Status.REFUSED, late.status());
+        assertTrue(late.message().contains("stopping"), late.message());
+        assertEquals(CpuSet.parse("0-3"), online(), "the guest stays whole after the agent's last restore");
+        assertEquals(List.of(), writes);
+        assertEquals(Optional.empty(), lease.deadline(), "a refused shrink arms no lease");
+    }
+
+    @Test
     void aLateRenewalFailsAndRestoresAtOnce() throws IOException {
         lease.apply(BalloonRequest.count(1, 1000));
         clock.advanceMillis(1000);
