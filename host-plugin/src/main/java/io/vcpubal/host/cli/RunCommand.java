@@ -34,7 +34,8 @@ public final class RunCommand implements Callable<Integer> {
                     + "[,balloon=hotplug|fence|auto]. Repeatable; adds to the config file's vm lines. qmp is QEMU's"
                     + " -qmp unix socket, agent the host side of the VM's io.vcpubal.agent.0 virtio-serial port;"
                     + " balloon: how the guest takes vCPUs out of use (default hotplug; fence keeps them online but"
-                    + " idle, fast both ways; auto fences and turns a shrink held for 60 s into hotplug).")
+                    + " idle, fast both ways; auto fences while demand lends or borrows and hotplugs at the VM's entitlement"
+                    + " or once a shrink has held 60 s).")
     List<String> vmSpecs = new ArrayList<>();
 
     @Option(names = "--config", paramLabel = "FILE",

@@ -539,7 +539,7 @@ public final class HostDaemon implements AutoCloseable {
                     s.wantedSinceNanos = now;
                 }
                 BalloonKind mode = BalloonModes.choose(s.config.balloon(), g != null && g.offersFence(),
-                        Duration.ofNanos(now - s.wantedSinceNanos));
+                        Duration.ofNanos(now - s.wantedSinceNanos), vp.onlineVcpus() == vp.entitledVcpus());
                 Observed o = new Observed(s.vcpus(), g, s.appliedPins, s.appliedEmulator, s.balloonPending, s.refusal,
                         mode);
                 VmSteps st = ReconcileSteps.forVm(vp, o, lastPlan.emulatorCpus())

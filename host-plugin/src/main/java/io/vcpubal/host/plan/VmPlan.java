@@ -73,6 +73,16 @@ public record VmPlan(String name, double share, Mode mode, List<CpuSet> vcpuPins
         return mode == Mode.BALANCED && dedicatedVcpus() + Shares.INTEGRAL_TOLERANCE >= entitlement;
     }
 
+    /**
+     * vCPUs it keeps online at its entitlement, as the planner counts them for a share (ceil, at least 1).
+     * Fewer online means it lends to others, more means it borrows; both last only as long as demand does.
+     */
+    public int entitledVcpus() {
+        long whole = Math.round(entitlement);
+        int n = Shares.isWhole(entitlement) ? (int) whole : (int) Math.floor(entitlement) + 1;
+        return Math.max(1, n);
+    }
+
     /** pCPUs above its entitlement (lent to it by idle VMs), 0 when it has no more than its entitlement. */
     public double borrowed() {
         return Math.max(0, share - entitlement);

@@ -56,8 +56,22 @@ class DemandPlannerTest {
         assertEquals(11.5 * 2 / 3, p.vm("b").share(), 1e-9);
         assertEquals(11.5 / 3, p.vm("c").share(), 1e-9);
         assertEquals(6, p.vm("b").entitlement(), 1e-9);
+        assertEquals(3, p.vm("a").entitledVcpus());
+        assertEquals(1, p.vm("a").onlineVcpus(), "a lends: 1 vCPU online of its entitled 3");
+        assertEquals(6, p.vm("b").entitledVcpus());
+        assertEquals(8, p.vm("b").onlineVcpus(), "b borrows: 7 dedicated + 1 pool vCPU over its 6");
         assertTrue(p.vm("b").borrowsPool(), "b's 7 dedicated pCPUs cover its 6: its pool time is all lent");
         assertTrue(p.vm("c").borrowsPool(), "c's 3 dedicated pCPUs cover its 3");
+    }
+
+    @Test
+    void fractionalEntitlementsCountTheirPoolVcpu() {
+        Plan p = plan(THIS_HOST_2CPU, List.of(vm("a", 3, 2, 2), vm("b", 1, 2, 2)));
+        assertEquals(1.5, p.vm("a").entitlement(), 1e-9);
+        assertEquals(2, p.vm("a").entitledVcpus());
+        assertEquals(1, p.vm("b").entitledVcpus());
+        assertEquals(p.vm("a").onlineVcpus(), p.vm("a").entitledVcpus(), "everyone busy: everyone at its entitlement");
+        assertEquals(p.vm("b").onlineVcpus(), p.vm("b").entitledVcpus());
     }
 
     @Test

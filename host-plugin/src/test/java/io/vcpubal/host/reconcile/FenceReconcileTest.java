@@ -39,19 +39,22 @@ class FenceReconcileTest {
         Duration fresh = Duration.ofSeconds(1);
         Duration held = BalloonModes.AUTO_HOTPLUG_AFTER;
         return Stream.of(
-                Arguments.of(BalloonChoice.HOTPLUG, true, fresh, BalloonKind.HOTPLUG),
-                Arguments.of(BalloonChoice.FENCE, true, held, BalloonKind.FENCE),
-                Arguments.of(BalloonChoice.FENCE, false, fresh, BalloonKind.HOTPLUG),
-                Arguments.of(BalloonChoice.AUTO, true, fresh, BalloonKind.FENCE),
-                Arguments.of(BalloonChoice.AUTO, true, held.minusMillis(1), BalloonKind.FENCE),
-                Arguments.of(BalloonChoice.AUTO, true, held, BalloonKind.HOTPLUG),
-                Arguments.of(BalloonChoice.AUTO, false, fresh, BalloonKind.HOTPLUG));
+                Arguments.of(BalloonChoice.HOTPLUG, true, fresh, false, BalloonKind.HOTPLUG),
+                Arguments.of(BalloonChoice.FENCE, true, held, false, BalloonKind.FENCE),
+                Arguments.of(BalloonChoice.FENCE, true, fresh, true, BalloonKind.FENCE),
+                Arguments.of(BalloonChoice.FENCE, false, fresh, false, BalloonKind.HOTPLUG),
+                Arguments.of(BalloonChoice.AUTO, true, fresh, false, BalloonKind.FENCE),
+                Arguments.of(BalloonChoice.AUTO, true, held.minusMillis(1), false, BalloonKind.FENCE),
+                Arguments.of(BalloonChoice.AUTO, true, held, false, BalloonKind.HOTPLUG),
+                Arguments.of(BalloonChoice.AUTO, true, fresh, true, BalloonKind.HOTPLUG),
+                Arguments.of(BalloonChoice.AUTO, false, fresh, false, BalloonKind.HOTPLUG));
     }
 
-    @ParameterizedTest(name = "{0}, agent offers fence {1}, wanted set held {2} -> {3}")
+    @ParameterizedTest(name = "{0}, agent offers fence {1}, wanted set held {2}, at entitlement {3} -> {4}")
     @MethodSource("modes")
-    void theModeOfARound(BalloonChoice choice, boolean offered, Duration held, BalloonKind expected) {
-        assertEquals(expected, BalloonModes.choose(choice, offered, held));
+    void theModeOfARound(BalloonChoice choice, boolean offered, Duration held, boolean atEntitlement,
+                         BalloonKind expected) {
+        assertEquals(expected, BalloonModes.choose(choice, offered, held, atEntitlement));
     }
 
     @Test

@@ -5,7 +5,7 @@ public enum Mode {
     DEFAULT("default", "all vCPUs online, unpinned: the host's scheduler (the paper's CFS/credit baseline)"),
     AFFINITY("affinity", "all vCPUs online, each vCPU of a VM pinned to a different pCPU"),
     VCPUBAL("vcpubal", "the host plugin plans by weight and demand (idle VMs lend), balloons the guests (balloon=auto:"
-            + " fence, hotplug after 60 s) and pins each online vCPU"),
+            + " fence while lending or borrowing, hotplug at the entitlement) and pins each online vCPU"),
     VCPUBAL_STATIC("vcpubal-static", "the host plugin plans by weight alone (demand-aware = false), hotplugs and pins"),
     VCPUBAL_FENCE("vcpubal-fence", "as vcpubal, but the guests always fence the vCPUs instead of hotplugging them"),
     IDEAL("ideal", "hand-made static reference: one vCPU online per pCPU of share, pinned 1:1, no host plugin");
