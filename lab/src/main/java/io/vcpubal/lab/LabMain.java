@@ -27,7 +27,7 @@ import picocli.CommandLine.Option;
                 + " busy, the other busy and idle in turns) and server (request/response with think time) workloads in"
                 + " every guest at once, in the modes default (host scheduler), affinity (static pins), vcpubal (the"
                 + " host plugin plans by weight and demand, balloons and pins), vcpubal-static (by weight alone),"
-                + " vcpubal-fence (demand-aware, always fencing instead of hotplug) and ideal"
+                + " vcpubal-fence (by weight alone, fencing instead of hotplug) and ideal"
                 + " (hand-made best static configuration); writes lab-results/<timestamp>/ with results.json,"
                 + " report.md and chart.svg.",
                 "With --demo it shows the host plugin's handshake, plan, balloon and pins step by step instead;"

@@ -6,7 +6,10 @@ import io.vcpubal.host.daemon.HostDaemon;
 import io.vcpubal.host.daemon.VmStatus;
 import io.vcpubal.host.backend.qmp.QmpBackend;
 import io.vcpubal.protocol.CpuSet;
+import io.vcpubal.host.plan.Planner;
+import io.vcpubal.host.plan.VmSpec;
 import io.vcpubal.host.topology.HostTopology;
+import io.vcpubal.host.topology.ReservedCpus;
 import io.vcpubal.host.topology.SysfsTopologyDiscovery;
 import io.vcpubal.lab.Guest;
 import io.vcpubal.lab.GuestAgent;
@@ -53,6 +56,8 @@ public final class Experiment {
      * (the agent's first reports and JIT after the host plugin connects, re-plugged CPUs) pass.
      */
     static final Duration SETTLE = Duration.ofSeconds(8);
+    /** How long a demand-aware mode may take to return to its rest plan between two workloads. */
+    static final Duration REST = Duration.ofSeconds(20);
 
     private final ExperimentOptions options;
     private final AtomicReference<HostDaemon> daemon = new AtomicReference<>();
@@ -105,6 +110,9 @@ public final class Experiment {
                     setup.forEach(l -> System.out.println("experiment:   " + l));
                     Thread.sleep(SETTLE.toMillis());
                     for (Workload w : options.workloads()) {
+                        if (mode.demandAware()) {
+                            awaitRest(daemon.get(), restVcpus(guests), w);
+                        }
                         List<ExperimentResults.Run> runs = runEverywhere(guests, code, w, mode, rep);
                         for (ExperimentResults.Run r : runs) {
                             results = results.with(r);
@@ -261,6 +269,56 @@ public final class Experiment {
             s = d.status();
         }
         return s;
+    }
+
+    /** Each guest's usable vCPUs at rest: the weight-only plan, which demand also gives while every guest idles. */
+    private Map<String, Integer> restVcpus(List<Guest> guests) throws IOException {
+        List<VmSpec> specs = new ArrayList<>();
+        for (int i = 0; i < guests.size(); i++) {
+            specs.add(VmSpec.of(guests.get(i).name(), options.weights().get(i), options.vcpus()));
+        }
+        Map<String, Integer> rest = new HashMap<>();
+        Planner.plan(new SysfsTopologyDiscovery(Path.of("/")).discover(), ReservedCpus.none(), specs).vms()
+                .forEach(vp -> rest.put(vp.name(), vp.onlineVcpus()));
+        return rest;
+    }
+
+    /**
+     * Demand-aware modes: waits until the plan is back at rest, as every guest idles between workloads. The
+     * workloads size their threads from the usable CPUs at start, so without this a guest that finished the
+     * previous workload last would start the next one on the vCPUs it had just borrowed.
+     */
+    private static void awaitRest(HostDaemon d, Map<String, Integer> rest, Workload next) throws InterruptedException {
+        long deadline = System.nanoTime() + REST.toNanos();
+        List<VmStatus> s = d.status();
+        while (!atRest(s, rest)) {
+            if (System.nanoTime() > deadline) {
+                System.out.printf("experiment: before %s the plan was not at rest within %d s; running anyway: %s%n",
+                        next.id(), REST.toSeconds(), s.stream().map(v -> v.name() + " usable " + usable(v)).toList());
+                return;
+            }
+            Thread.sleep(250);
+            s = d.status();
+        }
+    }
+
+    private static boolean atRest(List<VmStatus> status, Map<String, Integer> rest) {
+        for (VmStatus v : status) {
+            Integer n = rest.get(v.name());
+            if (n == null || v.targetOnline() != n || usable(v) != n) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Online and not fenced, as the guest last reported; -1 before it reported. */
+    private static int usable(VmStatus v) {
+        if (v.guestOnline() == null || v.guestOnline().isEmpty()) {
+            return -1;
+        }
+        CpuSet fenced = v.guestFenced() == null || v.guestFenced().isEmpty() ? CpuSet.empty() : CpuSet.parse(v.guestFenced());
+        return CpuSet.parse(v.guestOnline()).minus(fenced).size();
     }
 
     private void closeDaemon() {

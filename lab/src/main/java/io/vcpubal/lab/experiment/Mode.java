@@ -7,7 +7,7 @@ public enum Mode {
     VCPUBAL("vcpubal", "the host plugin plans by weight and demand (idle VMs lend), balloons the guests (balloon=auto:"
             + " fence while lending or borrowing, hotplug at the entitlement) and pins each online vCPU"),
     VCPUBAL_STATIC("vcpubal-static", "the host plugin plans by weight alone (demand-aware = false), hotplugs and pins"),
-    VCPUBAL_FENCE("vcpubal-fence", "as vcpubal, but the guests always fence the vCPUs instead of hotplugging them"),
+    VCPUBAL_FENCE("vcpubal-fence", "as vcpubal-static, but the guests fence the vCPUs instead of hotplugging them"),
     IDEAL("ideal", "hand-made static reference: one vCPU online per pCPU of share, pinned 1:1, no host plugin");
 
     private final String id;
@@ -36,9 +36,12 @@ public enum Mode {
         };
     }
 
-    /** Whether the host plugin lends what idle VMs leave (issue 13); vcpubal-static is the weight-only plan. */
+    /**
+     * Whether the host plugin lends what idle VMs leave (issue 13). vcpubal-static and vcpubal-fence are the
+     * weight-only plan, so that the two differ in the balloon alone.
+     */
     public boolean demandAware() {
-        return this != VCPUBAL_STATIC;
+        return this == VCPUBAL;
     }
 
     public String description() {

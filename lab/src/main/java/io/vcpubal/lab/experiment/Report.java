@@ -128,8 +128,8 @@ public final class Report {
                 .append(" host CPUs), weights ").append(su.weights()).append(" |\n");
         s.append("| repeats per cell | ").append(su.repeats()).append(" |\n");
         s.append("| work scale | ").append(su.scale()).append(" |\n\n");
-        s.append("Every workload runs in every guest at the same time, sizes its threads from the guest's online CPU"
-                + " count at start (like PARSEC's `-n $(nproc)`) and does the same total work whatever that count."
+        s.append("Every workload runs in every guest at the same time, sizes its threads from the CPUs the guest"
+                + " lets it use when its timed phase starts (like PARSEC's `-n $(nproc)` at job start) and does the same total work whatever that count."
                 + " Each guest starts its JVM, generates its input and runs a few small untimed passes of the kernel"
                 + " (so the JIT has compiled it), then waits; the host starts the timed parallel phase of every guest"
                 + " at the same moment. Execution time is that phase, timed inside the guest; kernel time is the"
@@ -137,7 +137,9 @@ public final class Report {
                 + " mode, in counterbalanced order (as listed below, then reversed, then as listed ...), so a drift of"
                 + " the host's speed over minutes hits every mode alike; each mode is set up afresh (the host plugin"
                 + " started and stopped each time) and given " + Experiment.SETTLE.toSeconds() + " s to settle"
-                + " before its first run. A cell's value per repeat is the mean over the guests; the table gives the"
+                + " before its first run; in `vcpubal` (demand-aware) each run also waits, up to "
+                + Experiment.REST.toSeconds() + " s, for the plan to be back at rest (every guest idle gives the"
+                + " weight-only plan), so no guest starts on vCPUs it borrowed during the previous run. A cell's value per repeat is the mean over the guests; the table gives the"
                 + " median and min-max over the repeats, normalised to `default`'s median (lower is better).\n\n");
         s.append("Workloads:\n\n");
         for (String w : su.workloads()) {

@@ -5,8 +5,9 @@ import java.nio.file.Path;
 import java.util.Locale;
 
 /**
- * Runs one workload inside a guest: {@code WorkloadMain NAME SCALE [START_FILE]}. Sizes its workers from the online
- * CPU count at start (like PARSEC's {@code -n $(nproc)}), does a fixed amount of work ({@code SCALE} times
+ * Runs one workload inside a guest: {@code WorkloadMain NAME SCALE [START_FILE]}. Sizes its workers from the CPUs it
+ * may use when the timed phase starts (like PARSEC's {@code -n $(nproc)} at job start; the warm-up used the count
+ * at JVM start), does a fixed amount of work ({@code SCALE} times
  * the workload's base size, whatever the thread count), and prints one line for the host:
  *
  * <pre>vcpubal-workload name=lock threads=2 wall_ms=812.4 sys_s=0.31 user_s=1.20 others_s=0.05 check=123</pre>
@@ -41,8 +42,11 @@ public final class WorkloadMain {
         }
         String name = args[0];
         double scale = Double.parseDouble(args[1]);
-        int threads = name.equals("phased") || name.equals("server") ? possibleCpus(Path.of("/sys"))
-                : Runtime.getRuntime().availableProcessors();
+        boolean perPossibleCpu = name.equals("phased") || name.equals("server");
+        int threads = perPossibleCpu ? possibleCpus(Path.of("/sys")) : Runtime.getRuntime().availableProcessors();
+        // Sized again when the timed phase starts, as a job started then would be: under demand-aware plans
+        // the usable CPUs during JVM start and warm-up can be ones lent for a moment.
+        int[] sized = {threads};
         Path stopFile = args.length == 3 ? Path.of(args[2] + ".stop") : null;
         String[] extra = new String[1];
         Task task = name.equals("phased-helper") ? () -> Kernels.onOff(threads, HELPER_BUSY_MS, HELPER_IDLE_MS,
@@ -52,7 +56,7 @@ public final class WorkloadMain {
                     extra[0] = latencies(lat);
                     return lat.length;
                 }
-                : task(name, threads, scale);
+                : task(name, () -> sized[0], scale);
         if (task == null) {
             System.err.println("unknown workload: " + name);
             System.exit(2);
@@ -66,6 +70,9 @@ public final class WorkloadMain {
         if (args.length == 3) {
             awaitStart(Path.of(args[2]));
         }
+        if (!perPossibleCpu) {
+            sized[0] = Runtime.getRuntime().availableProcessors();
+        }
         Path proc = Path.of("/proc");
         ProcessTimes before = ProcessTimes.readSelf(proc);
         GuestBusy guestBefore = GuestBusy.read(proc);
@@ -76,33 +83,33 @@ public final class WorkloadMain {
         double others = GuestBusy.read(proc).othersSecondsSince(guestBefore, used);
         System.out.println(String.format(Locale.ROOT,
                 "%sname=%s threads=%d wall_ms=%.1f sys_s=%.2f user_s=%.2f others_s=%.2f check=%d", RESULT_PREFIX, name,
-                threads, (t1 - t0) / 1e6, used.systemSeconds(), used.userSeconds(), others, check)
+                sized[0], (t1 - t0) / 1e6, used.systemSeconds(), used.userSeconds(), others, check)
                 + (extra[0] == null ? "" : " " + extra[0] + String.format(Locale.ROOT, " rps=%.1f", check * 1e9 / (t1 - t0))));
     }
 
     /**
-     * The workload {@code name} for {@code threads} workers and {@code scale} times its base size, its input
+     * The workload {@code name} for {@code workers} workers (read when it runs) and {@code scale} times its base size, its input
      * already generated; null for an unknown name.
      */
-    static Task task(String name, int threads, double scale) {
+    static Task task(String name, java.util.function.IntSupplier workers, double scale) {
         // base sizes: 1-2 s for one worker on one emulated vCPU, so noise of the host (a cloud VM itself)
         // stays small against the phase
         return switch (name) {
-            case "lock" -> () -> Kernels.lock(threads, (long) (10_000_000 * scale), 20);
-            case "barrier" -> () -> Kernels.barrier(threads, (int) Math.max(1, 24_000 * scale), 20_000);
+            case "lock" -> () -> Kernels.lock(workers.getAsInt(), (long) (10_000_000 * scale), 20);
+            case "barrier" -> () -> Kernels.barrier(workers.getAsInt(), (int) Math.max(1, 24_000 * scale), 20_000);
             case "histogram" -> {
                 // the image stays 30 MB at any scale above 1; more work is more passes over it
                 double passes = Math.max(1, Math.round(5 * scale));
                 byte[] image = Inputs.image((int) (10_000_000 * scale * 5 / passes));
-                yield () -> Kernels.histogram(threads, image, (int) passes);
+                yield () -> Kernels.histogram(workers.getAsInt(), image, (int) passes);
             }
             case "wordcount" -> {
                 byte[] text = Inputs.text((int) (16_000_000 * scale), 20_000);
-                yield () -> Kernels.wordcount(threads, text);
+                yield () -> Kernels.wordcount(workers.getAsInt(), text);
             }
-            case "parallel" -> () -> Kernels.parallel(threads, (long) (80_000_000 * scale));
+            case "parallel" -> () -> Kernels.parallel(workers.getAsInt(), (long) (80_000_000 * scale));
             // about 13 s of one emulated vCPU, in 0.14 s chunks
-            case "phased" -> () -> Kernels.stealing(threads, (int) Math.max(1, 96 * scale), 10_000_000);
+            case "phased" -> () -> Kernels.stealing(workers.getAsInt(), (int) Math.max(1, 96 * scale), 10_000_000);
             default -> null;
         };
     }
@@ -113,7 +120,7 @@ public final class WorkloadMain {
      * 1-vCPU guest pays inside the phase and a 2-vCPU guest hides on its second vCPU.
      */
     private static void warmUp(String name, int threads, double scale) throws Exception {
-        Task small = task(name, threads, scale * WARM_UP_FRACTION);
+        Task small = task(name, () -> threads, scale * WARM_UP_FRACTION);
         for (int i = 0; i < WARM_UP_PASSES; i++) {
             small.run();
         }
