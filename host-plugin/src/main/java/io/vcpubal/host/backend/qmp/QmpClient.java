@@ -39,6 +39,8 @@ public final class QmpClient implements AutoCloseable {
     private final UnixSocket channel;
     private final BoundedLineReader lines = new BoundedLineReader(MAX_LINE_BYTES);
     private boolean closed;
+    /** The id of the last command sent; answers carry it back. */
+    private long lastId;
 
     private QmpClient(Path socket, Duration timeout, UnixSocket channel) {
         this.socket = socket;
@@ -120,6 +122,10 @@ public final class QmpClient implements AutoCloseable {
         }
         JsonObject req = new JsonObject();
         req.addProperty("execute", command);
+        // QEMU echoes the id: an answer meant for an earlier command (one that timed out, or a repeat QEMU
+        // sent while it was being stopped and continued) is skipped, never taken as this command's
+        long id = ++lastId;
+        req.addProperty("id", id);
         if (arguments != null) {
             req.add("arguments", arguments);
         }
@@ -134,7 +140,7 @@ public final class QmpClient implements AutoCloseable {
             if (answer == null) {
                 throw broken(doing, new IOException("malformed QMP line " + quote(line)));
             }
-            if (answer.has("event")) {
+            if (answer.has("event") || answer.has("id") && !isId(answer.get("id"), id)) {
                 continue;
             }
             if (answer.has("error")) {
@@ -145,6 +151,10 @@ public final class QmpClient implements AutoCloseable {
             }
             throw broken(doing, new IOException("unexpected QMP answer " + quote(line)));
         }
+    }
+
+    private static boolean isId(JsonElement e, long id) {
+        return e.isJsonPrimitive() && e.getAsJsonPrimitive().isNumber() && e.getAsLong() == id;
     }
 
     private QmpException errorAnswer(String command, JsonObject answer) {

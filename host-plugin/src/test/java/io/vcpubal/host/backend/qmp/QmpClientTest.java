@@ -160,6 +160,17 @@ class QmpClientTest {
     }
 
     @Test
+    void anAnswerCarryingAnotherCommandsIdIsSkipped() throws Exception {
+        Path sock = dir.resolve("ids.sock");
+        // qmp_capabilities is id 1, query-cpus-fast id 2: a repeated answer of 1 must not be taken for 2's.
+        try (FakePeer peer = FakePeer.serving(sock, c -> FakePeer.send(c, GREETING + "{\"return\": {}, \"id\": 1}\n"
+                + "{\"return\": {}, \"id\": 1}\n" + "{\"return\": [{\"cpu-index\": 0, \"thread-id\": 41}], \"id\": 2}\n"));
+             QmpClient qmp = QmpClient.connect(sock, Duration.ofSeconds(5))) {
+            assertEquals(List.of(new VcpuThread(0, 41)), qmp.queryVcpuThreads());
+        }
+    }
+
+    @Test
     void eventsBeforeTheAnswerAreSkipped() throws Exception {
         Path sock = dir.resolve("events.sock");
         String event = "{\"event\": \"RESUME\", \"timestamp\": {\"seconds\": 1, \"microseconds\": 2}}\n";
