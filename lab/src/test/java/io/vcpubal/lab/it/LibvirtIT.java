@@ -80,6 +80,8 @@ class LibvirtIT {
         // no vm lines: the daemon finds the domains; on a bigger host the rest is left to the host
         config = dir.resolve("host.conf");
         Files.writeString(config, "backend = libvirt\nlibvirt-uri = " + LibvirtHost.URI + "\n"
+                // weight-only plans: an idle guest would lend its share and move the cpu_shares asserted here
+                + "demand-aware = false\n"
                 + "reconcile-interval-ms = 1000\n" + (cpus > 2 ? "reserved-cpus = 2-" + (cpus - 1) + "\n" : ""));
         define("lv-a", new LabDomain.Weight.Metadata(512));
         define("lv-b", new LabDomain.Weight.Shares(512));
