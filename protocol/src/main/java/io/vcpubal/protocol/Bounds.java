@@ -26,6 +26,20 @@ public final class Bounds {
     public static final int MIN_PERIOD_MS = 100;
     public static final int MAX_PERIOD_MS = 60_000;
 
+    /** Process classes per SetProcessClasses and per GuestFacts. */
+    public static final int MAX_CLASSES = 16;
+    /** Class name length. */
+    public static final int MAX_CLASS_NAME_CHARS = 32;
+    /** Class rule fields: comm glob; cmdline glob, cgroup prefix and unit. */
+    public static final int MAX_COMM_GLOB_CHARS = 64;
+    public static final int MAX_RULE_CHARS = 256;
+    /** cpu.weight bounds of cgroup v2. */
+    public static final int MIN_CPU_WEIGHT = 1;
+    public static final int MAX_CPU_WEIGHT = 10_000;
+    /** cpu.max period the classes use, and the smallest quota the kernel takes. */
+    public static final int CPU_MAX_PERIOD_US = 100_000;
+    public static final int MIN_QUOTA_US = 1_000;
+
     private Bounds() {}
 
     /** {@code s} cut to at most {@code max} characters. */

@@ -10,7 +10,7 @@ public final class ProtocolVersion {
     /** Majors are incompatible with each other: a mismatch closes the link. */
     public static final int MAJOR = 1;
     /** Minors only add fields and commands, which older peers ignore or refuse one by one. */
-    public static final int MINOR = 1;
+    public static final int MINOR = 2;
 
     private ProtocolVersion() {}
 
