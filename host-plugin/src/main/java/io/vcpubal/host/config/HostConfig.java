@@ -2,6 +2,7 @@ package io.vcpubal.host.config;
 
 import io.vcpubal.host.backend.Backends;
 import io.vcpubal.host.metrics.MetricsServer;
+import io.vcpubal.host.policy.ClassConfig;
 import io.vcpubal.protocol.Bounds;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -28,19 +29,30 @@ import java.util.Set;
  * control-group = vcpubal              # a group whose members may run `status` (default: root only)
  * metrics-listen = 127.0.0.1:9464      # Prometheus endpoint, IP:PORT (default: off)
  * demand-aware = true                  # lend what idle VMs leave to busy ones (false: shares by weight only)
+ * class = name=batch,vm=db*,comm=batch*,importance=low,shares=256   # a process class (docs/policies.md)
  * vm = name=web,weight=512,qmp=/run/qemu/web.qmp,agent=/run/qemu/web.agent
  * vm = name=db,weight=256,qmp=/run/qemu/db.qmp,agent=/run/qemu/db.agent,max-vcpus=8
  * </pre>
  */
 public record HostConfig(Path controlSocket, String reservedCpus, String emulatorCpus, long reconcileIntervalMs,
                          int leaseMs, String backend, String controlGroup, List<VmConfig> vms, String libvirtUri,
-                         boolean manageAll, String metricsListen, boolean demandAware) {
+                         boolean manageAll, String metricsListen, boolean demandAware, List<ClassConfig> classes) {
     public static final Path DEFAULT_CONFIG = Path.of("/etc/vcpubal/host.conf");
     public static final Path DEFAULT_CONTROL = Path.of("/run/vcpubal/host.sock");
     public static final String DEFAULT_LIBVIRT_URI = "qemu:///system";
 
     public HostConfig {
         vms = List.copyOf(vms);
+        classes = List.copyOf(classes);
+        Set<String> classNames = new HashSet<>();
+        for (ClassConfig c : classes) {
+            if (!classNames.add(c.name())) {
+                throw new IllegalArgumentException("class '" + c.name() + "' is declared twice");
+            }
+        }
+        if (classes.size() > Bounds.MAX_CLASSES) {
+            throw new IllegalArgumentException("at most " + Bounds.MAX_CLASSES + " classes, got " + classes.size());
+        }
         Set<String> names = new HashSet<>();
         for (VmConfig vm : vms) {
             if (!names.add(vm.name())) {
@@ -71,47 +83,52 @@ public record HostConfig(Path controlSocket, String reservedCpus, String emulato
 
     public static HostConfig defaults() {
         return new HostConfig(DEFAULT_CONTROL, "", "", 5_000, 15_000, "qmp", null, List.of(), DEFAULT_LIBVIRT_URI, false,
-                null, true);
+                null, true, List.of());
     }
 
     public HostConfig withVms(List<VmConfig> newVms) {
         return new HostConfig(controlSocket, reservedCpus, emulatorCpus, reconcileIntervalMs, leaseMs, backend,
-                controlGroup, newVms, libvirtUri, manageAll, metricsListen, demandAware);
+                controlGroup, newVms, libvirtUri, manageAll, metricsListen, demandAware, classes);
     }
 
     public HostConfig withControlSocket(Path socket) {
         return new HostConfig(socket, reservedCpus, emulatorCpus, reconcileIntervalMs, leaseMs, backend, controlGroup, vms,
-                libvirtUri, manageAll, metricsListen, demandAware);
+                libvirtUri, manageAll, metricsListen, demandAware, classes);
     }
 
     public HostConfig withReservedCpus(String cpus) {
         return new HostConfig(controlSocket, cpus, emulatorCpus, reconcileIntervalMs, leaseMs, backend, controlGroup, vms,
-                libvirtUri, manageAll, metricsListen, demandAware);
+                libvirtUri, manageAll, metricsListen, demandAware, classes);
     }
 
     public HostConfig withReconcileIntervalMs(long ms) {
         return new HostConfig(controlSocket, reservedCpus, emulatorCpus, ms, leaseMs, backend, controlGroup, vms,
-                libvirtUri, manageAll, metricsListen, demandAware);
+                libvirtUri, manageAll, metricsListen, demandAware, classes);
     }
 
     public HostConfig withBackend(String name) {
         return new HostConfig(controlSocket, reservedCpus, emulatorCpus, reconcileIntervalMs, leaseMs, name, controlGroup,
-                vms, libvirtUri, manageAll, metricsListen, demandAware);
+                vms, libvirtUri, manageAll, metricsListen, demandAware, classes);
     }
 
     public HostConfig withLibvirt(String uri, boolean all) {
         return new HostConfig(controlSocket, reservedCpus, emulatorCpus, reconcileIntervalMs, leaseMs, backend,
-                controlGroup, vms, uri, all, metricsListen, demandAware);
+                controlGroup, vms, uri, all, metricsListen, demandAware, classes);
     }
 
     public HostConfig withMetricsListen(String listen) {
         return new HostConfig(controlSocket, reservedCpus, emulatorCpus, reconcileIntervalMs, leaseMs, backend,
-                controlGroup, vms, libvirtUri, manageAll, listen, demandAware);
+                controlGroup, vms, libvirtUri, manageAll, listen, demandAware, classes);
+    }
+
+    public HostConfig withClasses(List<ClassConfig> newClasses) {
+        return new HostConfig(controlSocket, reservedCpus, emulatorCpus, reconcileIntervalMs, leaseMs, backend,
+                controlGroup, vms, libvirtUri, manageAll, metricsListen, demandAware, newClasses);
     }
 
     public HostConfig withDemandAware(boolean on) {
         return new HostConfig(controlSocket, reservedCpus, emulatorCpus, reconcileIntervalMs, leaseMs, backend,
-                controlGroup, vms, libvirtUri, manageAll, metricsListen, on);
+                controlGroup, vms, libvirtUri, manageAll, metricsListen, on, classes);
     }
 
     /** Reads a config file; errors name the file and line. */
@@ -133,6 +150,7 @@ public record HostConfig(Path controlSocket, String reservedCpus, String emulato
         String metrics = c.metricsListen();
         boolean demand = c.demandAware();
         List<VmConfig> vms = new ArrayList<>();
+        List<ClassConfig> classes = new ArrayList<>();
         for (int i = 0; i < lines.size(); i++) {
             String line = lines.get(i);
             int hash = line.indexOf('#');
@@ -161,9 +179,10 @@ public record HostConfig(Path controlSocket, String reservedCpus, String emulato
                     case "manage-all" -> all = bool(value);
                     case "metrics-listen" -> metrics = value.isEmpty() ? null : value;
                     case "demand-aware" -> demand = bool(value);
+                    case "class" -> classes.add(ClassConfig.parse(value));
                     default -> throw new IllegalArgumentException("unknown key '" + key + "' (known: control,"
                             + " reserved-cpus, emulator-cpus, reconcile-interval-ms, lease-ms, backend, control-group, vm, libvirt-uri, manage-all,"
-                            + " metrics-listen, demand-aware)");
+                            + " metrics-listen, demand-aware, class)");
                 }
             } catch (NumberFormatException e) {
                 throw new IllegalArgumentException(where + key + " '" + value + "' is not a whole number");
@@ -172,7 +191,8 @@ public record HostConfig(Path controlSocket, String reservedCpus, String emulato
             }
         }
         try {
-            return new HostConfig(control, reserved, emulator, interval, lease, backend, group, vms, uri, all, metrics, demand);
+            return new HostConfig(control, reserved, emulator, interval, lease, backend, group, vms, uri, all, metrics, demand,
+                    classes);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException(origin + ": " + e.getMessage());
         }

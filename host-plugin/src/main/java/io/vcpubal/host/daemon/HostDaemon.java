@@ -21,6 +21,8 @@ import io.vcpubal.host.plan.Plan;
 import io.vcpubal.host.plan.Planner;
 import io.vcpubal.host.plan.VmPlan;
 import io.vcpubal.host.plan.VmSpec;
+import io.vcpubal.host.policy.ClassPlan;
+import io.vcpubal.host.policy.VmClassPlan;
 import io.vcpubal.host.reconcile.Action;
 import io.vcpubal.host.reconcile.BalloonKind;
 import io.vcpubal.host.reconcile.BalloonModes;
@@ -111,6 +113,10 @@ public final class HostDaemon implements AutoCloseable {
     private final VmDiscovery discovery;
     private final Duration observeTimeout;
     private final CpuWeights weights;
+    /** Process policies (classes from host.conf); disabled when there are none. */
+    private final ClassPolicies policies;
+    /** The class plan of the last round; what a facts report is compared with. */
+    private ClassPlan lastClassPlan;
     /**
      * The agent links' loop wakes at most once per this window while busy ({@link CoalescingSelectStrategy});
      * {@code -Dvcpubal.link-coalesce-ms=0} turns it off.
@@ -156,6 +162,7 @@ public final class HostDaemon implements AutoCloseable {
         this.backend = backend;
         this.weights = weights;
         this.observeTimeout = observeTimeout;
+        this.policies = new ClassPolicies(config.classes(), config.leaseMs(), reserved.assignable(topology).size());
     }
 
     /** Reports rounds, balloons and lease renewals to {@code events} (metrics); call before {@link #start}. */
@@ -208,7 +215,7 @@ public final class HostDaemon implements AutoCloseable {
         backend.attach(vm);
         GuestLink link = vm.agentSocket() == null ? null
                 : new GuestLink(vm.name(), vm.agentSocket(), ticker, l -> requestReconcile());
-        if (link != null && config.demandAware()) {
+        if (link != null && (config.demandAware() || policies.enabled())) {
             link.onFacts(facts -> factsArrived(vm.name(), link, facts));
         }
         vms.put(vm.name(), new VmState(vm, link, origin));
@@ -222,10 +229,18 @@ public final class HostDaemon implements AutoCloseable {
             if (s == null || s.link != link || s.maxVcpus() == 0) {
                 return;
             }
-            double before = s.demand.demand(s.maxVcpus());
-            changed = s.demand.offer(facts, System.currentTimeMillis(), s.maxVcpus());
-            if (changed) {
-                LOG.debug("VM {}: demand {} -> {} pCPUs", vm, before, s.demand.demand(s.maxVcpus()));
+            changed = false;
+            if (config.demandAware()) {
+                double before = s.demand.demand(s.maxVcpus());
+                changed = s.demand.offer(facts, System.currentTimeMillis(), s.maxVcpus());
+                if (changed) {
+                    LOG.debug("VM {}: demand {} -> {} pCPUs", vm, before, s.demand.demand(s.maxVcpus()));
+                }
+            }
+            if (policies.enabled()) {
+                s.classUsage.offer(facts, System.currentTimeMillis(), s.maxVcpus());
+                // a class that woke or went quiet changes weights or quotas: the next round carries it out
+                changed |= !policies.plan(vms.values()).equals(lastClassPlan);
             }
         }
         if (changed) {
@@ -377,10 +392,20 @@ public final class HostDaemon implements AutoCloseable {
             return CompletableFuture.completedFuture(null);
         }
         CpuSet every = g.present().intersection(CpuSet.range(0, s.vcpus() - 1));
-        return s.link.setOnlineCpus(every.toString(), 0, RESTORE_DEADLINE).exceptionally(e -> {
+        CompletableFuture<?> cpus = s.link.setOnlineCpus(every.toString(), 0, RESTORE_DEADLINE).exceptionally(e -> {
             LOG.warn("VM {}: could not restore vCPUs: {}", s.config.name(), cause(e).getMessage());
             return null;
         });
+        if (s.classesAcked == null || s.classesAcked.getClassesCount() == 0) {
+            return cpus;
+        }
+        // its processes go back to where they were; the class lease would do it too, later
+        CompletableFuture<?> classes = s.link.setProcessClasses(io.vcpubal.protocol.v1.SetProcessClasses.getDefaultInstance(),
+                RESTORE_DEADLINE).exceptionally(e -> {
+                    LOG.warn("VM {}: could not remove process classes: {}", s.config.name(), cause(e).getMessage());
+                    return null;
+                });
+        return CompletableFuture.allOf(cpus, classes);
     }
 
     private void onReconcileThread(Runnable task) {
@@ -574,6 +599,7 @@ public final class HostDaemon implements AutoCloseable {
                 balloon(st.balloon());
             }
         }
+        sendClasses();
         events.round((System.nanoTime() - started) / 1e9, replanned);
         int pins = result.outcomes().stream().mapToInt(o -> o.done().size()).sum();
         if (pins > 0) {
@@ -681,8 +707,10 @@ public final class HostDaemon implements AutoCloseable {
         s.observeError = error;
     }
 
-    /** Plans with the latest observations; the planner is pure and fast, so this is fine under the lock. */
+    /** Plans with the latest observations; the planners are pure and fast, so this is fine under the lock. */
     private void replanLocked() {
+        ClassPlan classPlan = policies.enabled() ? policies.plan(vms.values()) : null;
+        lastClassPlan = classPlan;
         List<VmSpec> specs = new ArrayList<>();
         Map<String, List<CpuSet>> current = new HashMap<>();
         for (VmState s : vms.values()) {
@@ -691,10 +719,16 @@ public final class HostDaemon implements AutoCloseable {
                 continue;
             }
             int max = s.maxVcpus();
-            VmSpec spec = new VmSpec(s.config.name(), s.config.weight(), max, Math.min(s.config.minVcpus(), max));
-            // without facts (no agent, or it went away) a VM's demand is unknown: it is planned by weight alone
+            VmClassPlan cp = classPlan == null ? null : classPlan.vm(s.config.name());
+            s.classPlan = cp;
+            // with process policies a VM weighs what its busy classes weigh (ClassPlanner)
+            long weight = cp == null ? s.config.weight() : cp.planningWeight();
+            VmSpec spec = new VmSpec(s.config.name(), weight, max, Math.min(s.config.minVcpus(), max));
+            // without facts (no agent, or it went away) a VM's demand is unknown: it is planned by weight alone;
+            // a busy high-importance class makes it want all it can get at once
             boolean hasFacts = s.link != null && s.link.latestFacts().isPresent();
-            specs.add(config.demandAware() && hasFacts ? spec.withDemand(s.demand.demand(max)) : spec);
+            boolean wantsAll = cp != null && cp.wantsAll();
+            specs.add(config.demandAware() && hasFacts && !wantsAll ? spec.withDemand(s.demand.demand(max)) : spec);
             if (s.plan != null) {
                 current.put(s.config.name(), s.plan.vcpuPins());
             }
@@ -777,6 +811,48 @@ public final class HostDaemon implements AutoCloseable {
                 }
             }
         }
+    }
+
+    /** Sends each guest whose classes changed (or whose class lease is due) its SetProcessClasses. */
+    private void sendClasses() {
+        List<ClassPolicies.Send> sends;
+        synchronized (lock) {
+            if (!policies.enabled()) {
+                return;
+            }
+            sends = policies.due(vms.values(), lastClassPlan, System.nanoTime());
+        }
+        for (ClassPolicies.Send send : sends) {
+            VmState s = send.vm();
+            s.link.setProcessClasses(send.command(), COMMAND_TIMEOUT).whenComplete((r, e) -> {
+                synchronized (lock) {
+                    s.classesPending = false;
+                    String error = e != null ? cause(e).getMessage()
+                            : r.getErrorsCount() > 0 ? String.join("; ", r.getErrorsList()) : null;
+                    boolean changed = e == null && !send.command().equals(s.classesAcked);
+                    if (e == null) {
+                        s.classesAcked = send.command();
+                    }
+                    if (error != null && !error.equals(s.classError)) {
+                        LOG.warn("VM {}: process classes: {}", s.config.name(), error);
+                    } else if (error == null && changed) {
+                        // renewals repeat the same set: only a change is worth a line
+                        LOG.info("VM {}: process classes applied: {}", s.config.name(), summary(r));
+                    }
+                    s.classError = error;
+                }
+            });
+        }
+    }
+
+    private static String summary(io.vcpubal.protocol.v1.ProcessClassesResult r) {
+        StringBuilder b = new StringBuilder();
+        for (io.vcpubal.protocol.v1.ClassState c : r.getClassesList()) {
+            b.append(c.getName()).append(" (").append(c.getProcesses()).append(" processes, ")
+                    .append(c.getIdle() ? "idle" : "weight " + c.getCpuWeight())
+                    .append(c.getQuotaUs() == 0 ? "" : ", quota " + c.getQuotaUs() + " us").append(") ");
+        }
+        return b.length() == 0 ? "none" : b.toString().strip();
     }
 
     /** Sends one balloon; its answer (or failure) is recorded on the event loop and triggers a round. */

@@ -6,6 +6,9 @@ import io.vcpubal.host.demand.DemandPolicy;
 import io.vcpubal.host.demand.VmDemand;
 import io.vcpubal.host.link.GuestLink;
 import io.vcpubal.host.plan.VmPlan;
+import io.vcpubal.host.policy.ClassUsageMeter;
+import io.vcpubal.host.policy.VmClassPlan;
+import io.vcpubal.protocol.v1.SetProcessClasses;
 import io.vcpubal.host.reconcile.Observed;
 import io.vcpubal.protocol.CpuSet;
 import java.util.ArrayList;
@@ -51,6 +54,18 @@ final class VmState {
     long observedAtMs;
     /** What its guest's facts say it would use, for demand-aware plans. */
     final VmDemand demand = new VmDemand(DemandPolicy.DEFAULT);
+    /** What its process classes and unmatched processes use (guest view, held), for process policies. */
+    final ClassUsageMeter classUsage = new ClassUsageMeter();
+    /** CPUs the host saw its vCPU threads run or wait to run; NaN while unmeasured. */
+    double wantCpus = Double.NaN;
+    /** Its part of the last class plan; null without process policies. */
+    VmClassPlan classPlan;
+    /** The classes its guest last acknowledged (null: none sent since it connected), one command in flight at a time. */
+    SetProcessClasses classesAcked;
+    boolean classesPending;
+    long classesSentNanos;
+    /** Why the last SetProcessClasses failed or what its guest could not apply; null when all applied. */
+    String classError;
 
     VmState(VmConfig config, GuestLink link, VmOrigin origin) {
         this.config = config;

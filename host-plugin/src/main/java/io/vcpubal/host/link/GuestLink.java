@@ -9,6 +9,9 @@ import io.vcpubal.protocol.codec.FrameCounters;
 import io.vcpubal.protocol.transport.Reconnector;
 import io.vcpubal.protocol.transport.SocketTransport;
 import io.vcpubal.protocol.v1.Command;
+import io.vcpubal.protocol.v1.CommandResult;
+import io.vcpubal.protocol.v1.ProcessClassesResult;
+import io.vcpubal.protocol.v1.SetProcessClasses;
 import io.vcpubal.protocol.v1.Envelope;
 import io.vcpubal.protocol.v1.Error;
 import io.vcpubal.protocol.v1.GetOnlineVcpus;
@@ -88,7 +91,7 @@ public final class GuestLink implements AutoCloseable {
     private final AtomicLong droppedMessages = new AtomicLong();
     private final AtomicLong droppedWrites = new AtomicLong();
 
-    private record Pending(CompletableFuture<SetOnlineVcpusResult> future, ScheduledFuture<?> timeout) {}
+    private record Pending(CompletableFuture<CommandResult> future, ScheduledFuture<?> timeout) {}
 
     /**
      * @param ticker the event loop and one-second tick the link shares with the host's other links
@@ -190,9 +193,26 @@ public final class GuestLink implements AutoCloseable {
         return send(Command.newBuilder().setGetOnlineVcpus(GetOnlineVcpus.getDefaultInstance()), timeout);
     }
 
-    /** Sends a command; the future fails with {@link GuestCommandException} on an Error answer or timeout. */
+    /** Sends a balloon command; the future fails with {@link GuestCommandException} on an Error answer or timeout. */
     public CompletableFuture<SetOnlineVcpusResult> send(Command.Builder command, Duration timeout) {
-        CompletableFuture<SetOnlineVcpusResult> f = new CompletableFuture<>();
+        return sendCommand(command, timeout).thenApply(CommandResult::getOnlineVcpus);
+    }
+
+    /** Replaces the guest's process classes (protocol 1.2); fails like {@link #send}. */
+    public CompletableFuture<ProcessClassesResult> setProcessClasses(SetProcessClasses classes, Duration timeout) {
+        return sendCommand(Command.newBuilder().setSetProcessClasses(classes), timeout)
+                .thenApply(CommandResult::getProcessClasses);
+    }
+
+    /** Whether the guest's agent said in its Hello that it carries out process classes. */
+    public boolean offersProcessClasses() {
+        GuestInfo g = guestInfo;
+        return g != null && g.getProcessClasses();
+    }
+
+    /** Sends any command; the future fails with {@link GuestCommandException} on an Error answer or timeout. */
+    public CompletableFuture<CommandResult> sendCommand(Command.Builder command, Duration timeout) {
+        CompletableFuture<CommandResult> f = new CompletableFuture<>();
         Channel ch = channel;
         if (ch == null || state != AgentState.CONNECTED) {
             f.completeExceptionally(new GuestCommandException(Error.Code.CODE_UNSPECIFIED,
@@ -280,7 +300,7 @@ public final class GuestLink implements AutoCloseable {
                         updateOnline(msg.getResult().getOnlineVcpus().getOnlineCpus(),
                                 msg.getResult().getOnlineVcpus().getFencedCpus());
                     }
-                    p.future.complete(msg.getResult().getOnlineVcpus());
+                    p.future.complete(msg.getResult());
                 }
             }
             case ERROR -> {

@@ -25,6 +25,9 @@ public final class GuestMessageCheck {
                 return Optional.of("cpulist longer than " + Bounds.MAX_CPULIST_CHARS);
             }
         }
+        if (g.getProcessClassesUnavailable().length() > Bounds.MAX_ERROR_CHARS) {
+            return Optional.of("process_classes_unavailable longer than " + Bounds.MAX_ERROR_CHARS);
+        }
         if (g.getBalloonModesCount() > 8) {
             return Optional.of(g.getBalloonModesCount() + " balloon modes (at most 8)");
         }
@@ -44,6 +47,17 @@ public final class GuestMessageCheck {
         for (var p : f.getProcessesList()) {
             if (p.getName().length() > Bounds.MAX_PROCESS_NAME_CHARS) {
                 return Optional.of("process name longer than " + Bounds.MAX_PROCESS_NAME_CHARS);
+            }
+            if (p.getClassName().length() > Bounds.MAX_CLASS_NAME_CHARS) {
+                return Optional.of("process class name longer than " + Bounds.MAX_CLASS_NAME_CHARS);
+            }
+        }
+        if (f.getClassesCount() > Bounds.MAX_CLASSES) {
+            return Optional.of(f.getClassesCount() + " classes (at most " + Bounds.MAX_CLASSES + ")");
+        }
+        for (var c : f.getClassesList()) {
+            if (c.getName().length() > Bounds.MAX_CLASS_NAME_CHARS) {
+                return Optional.of("class name longer than " + Bounds.MAX_CLASS_NAME_CHARS);
             }
         }
         double steal = f.getContention().getStealShare();

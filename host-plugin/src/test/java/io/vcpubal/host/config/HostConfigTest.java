@@ -32,6 +32,22 @@ class HostConfigTest {
     }
 
     @Test
+    void classLinesDeclareProcessClassesInOrder() {
+        HostConfig c = HostConfig.parse(List.of(
+                "class = name=web,vm=web*,comm=nginx,importance=high,shares=768",
+                "class = name=batch,cmdline=*--nightly*,importance=low"), "host.conf");
+        assertEquals(List.of("web", "batch"), c.classes().stream().map(io.vcpubal.host.policy.ClassConfig::name).toList());
+        assertEquals(io.vcpubal.host.policy.Importance.LOW, c.classes().get(1).importance());
+        IllegalArgumentException twice = assertThrows(IllegalArgumentException.class, () -> HostConfig.parse(List.of(
+                "class = name=web,comm=a", "class = name=web,comm=b"), "host.conf"));
+        assertTrue(twice.getMessage().contains("class 'web' is declared twice"), twice.getMessage());
+        IllegalArgumentException bad = assertThrows(IllegalArgumentException.class, () -> HostConfig.parse(List.of(
+                "", "class = name=web"), "host.conf"));
+        assertTrue(bad.getMessage().startsWith("host.conf:2: "), "names the line: " + bad.getMessage());
+        assertTrue(HostConfig.defaults().classes().isEmpty(), "no classes unless the operator declares them");
+    }
+
+    @Test
     void libvirtNeedsNoVmLinesAndSaysWhichLibvirt() {
         HostConfig c = HostConfig.parse(List.of("backend = libvirt", "libvirt-uri = qemu+ssh://host/system",
                 "manage-all = true"), "host.conf");

@@ -33,6 +33,9 @@ final class ScriptedAgent implements AutoCloseable {
     final CpuSet offlinable;
     final int floor;
     final List<String> requests = new CopyOnWriteArrayList<>();
+    /** Offers process classes in its Hello (protocol 1.2) and records every SetProcessClasses it gets. */
+    volatile boolean classes;
+    final List<io.vcpubal.protocol.v1.SetProcessClasses> classCommands = new CopyOnWriteArrayList<>();
     private volatile ChannelHandlerContext peer;
 
     ScriptedAgent(Path socket, EventLoopGroup loop, int vcpus, CpuSet offlinable, int floor, Mode mode) {
@@ -58,9 +61,21 @@ final class ScriptedAgent implements AutoCloseable {
                 case HELLO -> ctx.writeAndFlush(Envelope.newBuilder().setHello(ProtocolVersion.hello(Role.ROLE_GUEST)
                         .setGuest(GuestInfo.newBuilder().setPossibleCpus(present.toString())
                                 .setPresentCpus(present.toString()).setOnlineCpus(online.toString())
-                                .setOfflinableCpus(offlinable.toString()).setMinOnlineCpus(floor))).build());
+                                .setOfflinableCpus(offlinable.toString()).setMinOnlineCpus(floor)
+                                .setProcessClasses(classes))).build());
                 case COMMAND -> {
                     long id = msg.getCommand().getRequestId();
+                    if (msg.getCommand().hasSetProcessClasses()) {
+                        var set = msg.getCommand().getSetProcessClasses();
+                        classCommands.add(set);
+                        var r = io.vcpubal.protocol.v1.ProcessClassesResult.newBuilder();
+                        set.getClassesList().forEach(c -> r.addClasses(io.vcpubal.protocol.v1.ClassState.newBuilder()
+                                .setName(c.getName()).setCpuWeight(c.getCpuWeight()).setIdle(c.getIdle())
+                                .setQuotaUs(c.getQuotaUs())));
+                        ctx.writeAndFlush(Envelope.newBuilder().setResult(CommandResult.newBuilder().setRequestId(id)
+                                .setProcessClasses(r)).build());
+                        return;
+                    }
                     if (!msg.getCommand().hasSetOnlineVcpus()) {
                         ctx.writeAndFlush(result(id));
                         return;
@@ -93,6 +108,14 @@ final class ScriptedAgent implements AutoCloseable {
         if (ctx != null) {
             ctx.writeAndFlush(Envelope.newBuilder().setFacts(io.vcpubal.protocol.v1.GuestFacts.newBuilder()
                     .setPeriodMs(1000).setOnlineCpus(online.toString())).build());
+        }
+    }
+
+    /** Sends {@code facts} as this guest's report (its online set filled in). */
+    void report(io.vcpubal.protocol.v1.GuestFacts facts) {
+        ChannelHandlerContext ctx = peer;
+        if (ctx != null) {
+            ctx.writeAndFlush(Envelope.newBuilder().setFacts(facts.toBuilder().setOnlineCpus(online.toString())).build());
         }
     }
 

@@ -37,6 +37,24 @@ class GuestMessageCheckTest {
     }
 
     @Test
+    void tooManyClassesAndLongClassNamesAreRejected() {
+        GuestFacts.Builder many = GuestFacts.newBuilder();
+        for (int i = 0; i < 17; i++) {
+            many.addClasses(io.vcpubal.protocol.v1.ClassState.newBuilder().setName("c" + i));
+        }
+        assertTrue(GuestMessageCheck.problemWith(many.build()).orElseThrow().contains("17 classes"));
+        GuestFacts longName = GuestFacts.newBuilder()
+                .addClasses(io.vcpubal.protocol.v1.ClassState.newBuilder().setName("c".repeat(33))).build();
+        assertTrue(GuestMessageCheck.problemWith(longName).orElseThrow().contains("class name longer"));
+        GuestFacts longProcessClass = GuestFacts.newBuilder()
+                .addProcesses(ProcessCpu.newBuilder().setPid(1).setClassName("c".repeat(33))).build();
+        assertTrue(GuestMessageCheck.problemWith(longProcessClass).orElseThrow().contains("process class name longer"));
+        GuestFacts fine = GuestFacts.newBuilder()
+                .addClasses(io.vcpubal.protocol.v1.ClassState.newBuilder().setName("batch").setUsageUs(5)).build();
+        assertEquals(Optional.empty(), GuestMessageCheck.problemWith(fine));
+    }
+
+    @Test
     void anOversizedHelloIsRejected() {
         assertTrue(GuestMessageCheck.problemWith(GuestInfo.newBuilder().setHostname("h".repeat(200)).build()).isPresent());
         assertEquals(Optional.empty(), GuestMessageCheck.problemWith(GuestInfo.newBuilder().setOnlineCpus("0-3").build()));

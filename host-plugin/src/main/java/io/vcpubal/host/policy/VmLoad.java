@@ -1,0 +1,32 @@
+package io.vcpubal.host.policy;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * One VM as the class planner sees it: what the operator gave it and what its classes use now.
+ *
+ * @param weight    the VM's weight, which is also the shares of its unmatched processes
+ * @param classes   the operator's classes that exist in this VM, in rule order
+ * @param restCpus  CPUs its unmatched processes use (smoothed), guest view
+ * @param classCpus CPUs each class uses (smoothed), guest view; a class without a figure uses none
+ * @param wantCpus  CPUs the host saw its vCPU threads run or wait to run, or NaN when unknown: what the guest says
+ *                  it uses is clamped to it, so a guest cannot claim more demand than the host saw it want
+ */
+public record VmLoad(String vm, long weight, int maxVcpus, List<ClassConfig> classes, double restCpus,
+                     Map<String, Double> classCpus, double wantCpus) {
+    public VmLoad {
+        Objects.requireNonNull(vm, "vm");
+        classes = List.copyOf(classes);
+        classCpus = Map.copyOf(classCpus);
+        if (weight <= 0 || maxVcpus < 1) {
+            throw new IllegalArgumentException("VM " + vm + ": weight and max vCPUs must be positive");
+        }
+    }
+
+    /** An idle VM with these classes (nothing measured yet). */
+    public static VmLoad idle(String vm, long weight, int maxVcpus, List<ClassConfig> classes) {
+        return new VmLoad(vm, weight, maxVcpus, classes, 0, Map.of(), Double.NaN);
+    }
+}
