@@ -11,6 +11,8 @@ import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.concurrent.Callable;
+import io.vcpubal.lab.policy.PolicyResults;
+import io.vcpubal.lab.policy.PolicyScenario;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -111,6 +113,10 @@ public final class LabMain implements Callable<Integer> {
             description = "fleet: seconds of nothing changing over which the daemon's CPU is measured (default ${DEFAULT-VALUE})")
     int fleetSteadySeconds;
 
+    @Option(names = "--policies", description = "process policies: idle-time and proportional share across two guests,"
+            + " written as a report section under --results-dir (about 5 minutes)")
+    boolean policies;
+
     @Option(names = "--prepare-only", description = "only build the guest image cache")
     boolean prepareOnly;
 
@@ -122,6 +128,20 @@ public final class LabMain implements Callable<Integer> {
         chosen.add(Mode.DEFAULT);
         modes.forEach(m -> chosen.add(Mode.byId(m)));
         return List.copyOf(chosen);
+    }
+
+    private int runPolicies(GuestImage image, int v) throws Exception {
+        PolicyResults r;
+        try (Lab lab = Lab.builder().image(image).guest(GuestSpec.of("pol-a", v)).guest(GuestSpec.of("pol-b", v)).start()) {
+            r = new PolicyScenario(lab, lab.guest("pol-a"), lab.guest("pol-b")).run();
+        }
+        Path dir = resultsDir.resolve("policies-" + java.time.LocalDateTime.now()
+                .format(java.time.format.DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+        java.nio.file.Files.createDirectories(dir);
+        java.nio.file.Files.writeString(dir.resolve("report.md"), "# vcpubal lab: process policies\n\n" + r.markdown());
+        System.out.println(r.markdown());
+        System.out.println("lab: policy report: " + dir.resolve("report.md"));
+        return 0;
     }
 
     public static void main(String[] args) {
@@ -152,6 +172,9 @@ public final class LabMain implements Callable<Integer> {
             try {
                 if (demo) {
                     return new LabDemo(guests, v, w, backend).run(image);
+                }
+                if (policies) {
+                    return runPolicies(image, v);
                 }
                 List<Workload> ws = quick ? List.of(Workload.LOCK) : workloads == null ? List.of(Workload.values())
                         : workloads.stream().map(Workload::byId).toList();

@@ -512,6 +512,23 @@ public final class HostDaemon implements AutoCloseable {
         }
     }
 
+    /** One VM's part of the current class plan, null without process policies (tests, the lab, `top`). */
+    public VmClassPlan classPlanOf(String vm) {
+        synchronized (lock) {
+            VmState s = vms.get(vm);
+            return s == null ? null : s.classPlan;
+        }
+    }
+
+    /** The classes the VM's guest last reported (empty without a report). */
+    public List<io.vcpubal.protocol.v1.ClassState> guestClasses(String vm) {
+        synchronized (lock) {
+            VmState s = vms.get(vm);
+            return s == null || s.link == null ? List.of()
+                    : s.link.latestFacts().map(GuestFacts::getClassesList).orElse(List.of());
+        }
+    }
+
     /** What each connected guest said about itself in its Hello. */
     public Map<String, io.vcpubal.protocol.v1.GuestInfo> guests() {
         Map<String, io.vcpubal.protocol.v1.GuestInfo> out = new LinkedHashMap<>();

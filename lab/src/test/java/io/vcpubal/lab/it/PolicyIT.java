@@ -1,0 +1,30 @@
+package io.vcpubal.lab.it;
+
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.vcpubal.lab.GuestSpec;
+import io.vcpubal.lab.Lab;
+import io.vcpubal.lab.policy.PolicyResults;
+import io.vcpubal.lab.policy.PolicyScenario;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Both process policies on two real 2-vCPU guests sharing this host's pCPUs ({@link PolicyScenario}): idle-time
+ * (b's high job beside a's low batch about as fast as alone, the batch's CPU back when b idles) and proportional
+ * share (1:3 classes in different VMs get host CPU 1:3).
+ */
+class PolicyIT {
+    @Test
+    void idleTimeAndProportionalShareHoldOnRealGuests() throws Exception {
+        PolicyResults r;
+        try (Lab lab = Lab.start(GuestSpec.of("pol-a", 2), GuestSpec.of("pol-b", 2))) {
+            r = new PolicyScenario(lab, lab.guest("pol-a"), lab.guest("pol-b")).run();
+        }
+        System.out.println(r.markdown());
+        assertTrue(r.withoutPolicyRatio() > 1.3, "without a policy the batch should slow b's job: " + r.withoutPolicyRatio());
+        assertTrue(r.idleTimeMet(), "idle-time: b's job " + r.withPolicyRatio() + "x alone");
+        assertTrue(r.batchMet(), "a's batch while b idles: " + r.batchKept());
+        assertTrue(r.reactionMs() >= 0 && r.reactionMs() <= 3_000, "reaction " + r.reactionMs() + " ms");
+        assertTrue(r.shareMet(), "host-true share 1:" + r.hostShareRatio());
+    }
+}
