@@ -846,20 +846,29 @@ public final class HostDaemon implements AutoCloseable {
                     s.classesPending = false;
                     String error = e != null ? cause(e).getMessage()
                             : r.getErrorsCount() > 0 ? String.join("; ", r.getErrorsList()) : null;
-                    boolean changed = e == null && !send.command().equals(s.classesAcked);
+                    // a new set of classes is worth a line; moving quotas and weights are not
+                    boolean changed = e == null && !rules(send.command()).equals(rules(s.classesAcked));
                     if (e == null) {
                         s.classesAcked = send.command();
                     }
                     if (error != null && !error.equals(s.classError)) {
                         LOG.warn("VM {}: process classes: {}", s.config.name(), error);
                     } else if (error == null && changed) {
-                        // renewals repeat the same set: only a change is worth a line
                         LOG.info("VM {}: process classes applied: {}", s.config.name(), summary(r));
+                    } else if (error == null) {
+                        LOG.debug("VM {}: process classes: {}", s.config.name(), summary(r));
                     }
                     s.classError = error;
                 }
             });
         }
+    }
+
+    /** The classes' names and rules, without their settings. */
+    private static List<String> rules(io.vcpubal.protocol.v1.SetProcessClasses c) {
+        return c == null ? List.of() : c.getClassesList().stream()
+                .map(p -> p.getName() + ":" + p.getComm() + ":" + p.getCmdline() + ":" + p.getCgroup() + ":" + p.getUnit())
+                .toList();
     }
 
     private static String summary(io.vcpubal.protocol.v1.ProcessClassesResult r) {

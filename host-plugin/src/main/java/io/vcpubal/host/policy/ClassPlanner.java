@@ -116,12 +116,15 @@ public final class ClassPlanner {
         return (int) Math.max(Bounds.MIN_CPU_WEIGHT, Math.min(Bounds.MAX_CPU_WEIGHT, w));
     }
 
+    /** Quotas move in steps of 5 % of a CPU: finer changes are noise in the demand, not worth a command. */
+    static final int QUOTA_STEP_US = Bounds.CPU_MAX_PERIOD_US / 20;
+
     /** cpu.max quota per period for {@code cpus}; 0 (no limit) when it covers every vCPU of the VM. */
     static int quotaUs(double cpus, int maxVcpus) {
         if (cpus >= maxVcpus) {
             return 0;
         }
-        long q = Math.round(cpus * Bounds.CPU_MAX_PERIOD_US);
+        long q = Math.round(cpus * Bounds.CPU_MAX_PERIOD_US / QUOTA_STEP_US) * QUOTA_STEP_US;
         return (int) Math.max(Bounds.MIN_QUOTA_US, q);
     }
 

@@ -135,6 +135,14 @@ class ClassPlannerTest {
     }
 
     @Test
+    void quotasMoveInStepsOfFivePercentAndNeverBelowTheKernelsSmallest() {
+        assertEquals(50_000, ClassPlanner.quotaUs(0.51, 2));
+        assertEquals(55_000, ClassPlanner.quotaUs(0.53, 2));
+        assertEquals(1_000, ClassPlanner.quotaUs(0.01, 2));
+        assertEquals(0, ClassPlanner.quotaUs(2.0, 2));
+    }
+
+    @Test
     void cpuWeightsStayWithinTheKernelsBounds() {
         assertEquals(1, ClassPlanner.cpuWeight(1, 65_535));
         assertEquals(10_000, ClassPlanner.cpuWeight(65_535, 1));
