@@ -36,7 +36,7 @@ public final class IdentityReader {
         String comm = firstLine(dir.resolve("comm")).orElse(s.get().comm());
         String cmdline = s.get().kernelThread() ? "" : cmdline(head(dir.resolve("cmdline"), MAX_CMDLINE_BYTES));
         String cgroup = lines(dir.resolve("cgroup")).map(IdentityReader::cgroupV2).orElse("");
-        return Optional.of(new ProcessIdentity(pid, s.get().startTicks(), comm, cmdline, cgroup,
+        return Optional.of(new ProcessIdentity(pid, s.get().ppid(), s.get().startTicks(), comm, cmdline, cgroup,
                 s.get().kernelThread()));
     }
 

@@ -7,7 +7,7 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
 
 class ClassRuleTest {
-    static final ProcessIdentity WEB = new ProcessIdentity(300, 900, "nginx", "nginx: worker process",
+    static final ProcessIdentity WEB = new ProcessIdentity(300, 1, 900, "nginx", "nginx: worker process",
             "/system.slice/web.service", false);
 
     record Case(String name, ClassRule rule, String origin, boolean matches) {

@@ -20,7 +20,7 @@ class IdentityReaderTest {
     void readsCommCmdlineCgroupAndStartTime() throws IOException {
         ProcFixture.process(root, 300, 900, "nginx", "nginx: worker\0-g\0daemon off;\0", "/system.slice/web.service");
         ProcessIdentity p = new IdentityReader(root).read(300).orElseThrow();
-        assertEquals(new ProcessIdentity(300, 900, "nginx", "nginx: worker -g daemon off;", "/system.slice/web.service",
+        assertEquals(new ProcessIdentity(300, 1, 900, "nginx", "nginx: worker -g daemon off;", "/system.slice/web.service",
                 false), p);
     }
 
