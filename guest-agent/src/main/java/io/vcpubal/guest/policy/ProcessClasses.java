@@ -45,7 +45,7 @@ import org.slf4j.LoggerFactory;
  * go at most one scan period after the deadline. The clock is {@link io.vcpubal.guest.lease.MonotonicClock}
  * in the agent (a stepped wall clock must not move the deadline), a fake in tests.
  */
-public final class ProcessClasses {
+public final class ProcessClasses implements ClassView {
     private static final Logger LOG = LoggerFactory.getLogger(ProcessClasses.class);
 
     /**
@@ -137,11 +137,13 @@ public final class ProcessClasses {
     }
 
     /** The classes in force as the kernel has them, in the host's order (GuestFacts.classes). */
+    @Override
     public synchronized List<ClassState> states() {
         return statesNow();
     }
 
     /** The class the agent put {@code pid} in; empty when none. */
+    @Override
     public synchronized Optional<String> classOf(int pid) {
         Seen s = seen.get(pid);
         return s == null ? Optional.empty() : Optional.ofNullable(s.className());
