@@ -103,6 +103,19 @@ class FenceInterplayTest {
     }
 
     @Test
+    void leftoversOfAPreviousRunOnAFencedGuestGoToTheKeptGroup() throws Exception {
+        fence.set(CpuSet.of(3), ALL);
+        classes.apply(web());
+        ProcessClasses next = new ProcessClasses(new ClassGroups(root.resolve("sys/fs/cgroup"),
+                CgroupTree.writer(root, writes, failing), fence, CgroupTree.remover()), new IdentityReader(root), root, 1,
+                new TestClock());
+
+        assertEquals(List.of("web"), next.removeLeftovers());
+
+        assertEquals(List.of("200", "100", "101"), CgroupTree.procs(root, "/vcpubal.kept"));
+    }
+
+    @Test
     void aClassGroupThatKeepsOtherCpusFailsTheFence() throws Exception {
         classes.apply(web());
         failing.add(CG + "vcpubal.class.web/cpuset.cpus");
