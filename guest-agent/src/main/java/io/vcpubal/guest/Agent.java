@@ -11,6 +11,8 @@ import io.vcpubal.guest.balloon.BalloonPolicy;
 import io.vcpubal.guest.balloon.BalloonResult;
 import io.vcpubal.guest.balloon.VcpuBalloon;
 import io.vcpubal.guest.commands.BalloonCommands;
+import io.vcpubal.guest.commands.ClassCommands;
+import io.vcpubal.guest.fence.Cgroup2Mount;
 import io.vcpubal.guest.fence.CpuFence;
 import io.vcpubal.guest.fence.Fences;
 import io.vcpubal.guest.commands.CommandRegistry;
@@ -22,6 +24,11 @@ import io.vcpubal.guest.link.FactsBuilder;
 import io.vcpubal.guest.link.GuestInfoReader;
 import io.vcpubal.guest.metrics.ProcessSampler;
 import io.vcpubal.guest.metrics.SystemSampler;
+import io.vcpubal.guest.policy.ClassAvailability;
+import io.vcpubal.guest.policy.ClassGroups;
+import io.vcpubal.guest.policy.ClassView;
+import io.vcpubal.guest.policy.IdentityReader;
+import io.vcpubal.guest.policy.ProcessClasses;
 import io.vcpubal.protocol.CpuSet;
 import io.vcpubal.guest.sysfs.CpuSysfs;
 import io.vcpubal.protocol.ProtocolInitializer;
@@ -44,7 +51,7 @@ import java.util.concurrent.atomic.AtomicLong;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The running agent: wires balloon, lease, facts, notify socket and the host link. */
+/** The running agent: wires balloon, lease, process classes, facts, notify socket and the host link. */
 public final class Agent implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
 
@@ -53,6 +60,9 @@ public final class Agent implements AutoCloseable {
     private final CpuFence fence;
     private final VcpuBalloon balloon;
     private final BalloonLease lease;
+    private final ClassAvailability classesOffered;
+    /** Null when this guest has no process classes ({@link #classesOffered} says why). */
+    private final ProcessClasses classes;
     private final ScheduledExecutorService timer;
     private final EventLoopGroup loop;
     private final AppContention noApps = new AppContention();
@@ -77,6 +87,14 @@ public final class Agent implements AutoCloseable {
             }
             publish(expiry.restore().usable(), System.nanoTime());
         });
+        // After the fence: its probe may have mounted cgroup v2, which this one then finds.
+        this.classesOffered = config.classes() ? ClassAvailability.probe(config.root(), Cgroup2Mount.LIBC)
+                : ClassAvailability.off("process classes are turned off in the agent's configuration");
+        this.classes = classesOffered.cgroupRoot()
+                .map(cg -> new ProcessClasses(new ClassGroups(cg, CpuSysfs.FILE_WRITER, fence, ClassGroups.RMDIR),
+                        new IdentityReader(config.root()), config.root(), (int) ProcessHandle.current().pid(),
+                        MonotonicClock.create()))
+                .orElse(null);
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "vcpubal-timer");
             t.setDaemon(true);
@@ -94,6 +112,12 @@ public final class Agent implements AutoCloseable {
         if (!restored.before().equals(restored.usable())) {
             LOG.warn("CPUs were left offline or fenced by a previous run; restored: {}", restored);
         }
+        classesOffered.unavailable().ifPresentOrElse(why -> LOG.info("process classes: not offered ({})", why),
+                () -> LOG.info("process classes: offered"));
+        if (classes != null) {
+            // After the restore above: it widened any class groups the fence of a previous run had narrowed.
+            classes.removeLeftovers();
+        }
         LeaseWatchdog watchdog = new LeaseWatchdog(lease, timer);
         watchdog.start();
         try {
@@ -107,15 +131,17 @@ public final class Agent implements AutoCloseable {
         publish(balloon.usage().usable(), readAt);
         AppContention apps = notify != null ? notify.contention() : noApps;
         facts = new FactsBuilder(new SystemSampler(config.root()),
-                new ProcessSampler(config.root(), config.topProcesses()), balloon::usage, lease, apps, config.reportPeriodMs(),
-                config.processPeriodMs());
+                new ProcessSampler(config.root(), config.topProcesses()), balloon::usage, lease, apps,
+                classes != null ? classes : ClassView.NONE, config.reportPeriodMs(), config.processPeriodMs());
         facts.build(); // baseline, so the first report already has rates
         // A command's result was read before this callback runs, so "now" is a safe stamp for it.
         CommandRegistry commands = new BalloonCommands(lease, balloon::usage, online -> publish(online, System.nanoTime()))
                 .registerInto(new CommandRegistry());
+        (classes != null ? new ClassCommands(classes)
+                : ClassCommands.unavailable(classesOffered.unavailable().orElse("not offered"))).registerInto(commands);
         FrameCounters counters = new FrameCounters();
         GuestInfoReader info = new GuestInfoReader(config.root(), sysfs, config.protectedCpus(), config.floor(),
-                balloon::usage, balloon.modes());
+                balloon::usage, balloon.modes(), classesOffered.unavailable());
         ProtocolInitializer init = new ProtocolInitializer(
                 () -> new AgentHandler(info::read, commands, counters, seq, ctx -> link = ctx),
                 io.vcpubal.protocol.Bounds.MAX_FRAME_BYTES, counters);
@@ -143,6 +169,14 @@ public final class Agent implements AutoCloseable {
     }
 
     private void report() {
+        if (classes != null) {
+            try {
+                // Before the facts, so they show processes started this period in their classes.
+                classes.scan();
+            } catch (RuntimeException ex) {
+                LOG.warn("process class scan failed: {}", ex.toString());
+            }
+        }
         try {
             long readAt = System.nanoTime();
             GuestFacts f = facts.build();
@@ -171,6 +205,10 @@ public final class Agent implements AutoCloseable {
     @Override
     public void close() {
         LOG.info("stopping: restoring all CPUs: {}", lease.restoreAllAndStop());
+        if (classes != null) {
+            // Before the fence goes: processes leaving a class go to the fence's group, which then moves them on.
+            classes.removeAllAndStop();
+        }
         fence.dismantle();
         Reconnector r = reconnector;
         if (r != null) {

@@ -24,16 +24,18 @@ import java.util.Set;
  * notify-socket = /run/vcpubal/notify.sock
  * notify-group =                       # group of the notify socket (mode 0660); empty = root's group
  * fence = on                           # offer fence mode (cgroup v2 cpuset) besides hotplug: on | off
+ * classes = on                         # offer process classes (SetProcessClasses, cgroup v2 cpu): on | off
  * </pre>
  * Command-line options override the file.
  */
 public record AgentConfig(String portName, Path device, String tcp, int reportPeriodMs, int processPeriodMs,
                           int topProcesses, int floor,
-                          CpuSet protectedCpus, Path notifySocket, String notifyGroup, boolean fence, Path root) {
+                          CpuSet protectedCpus, Path notifySocket, String notifyGroup, boolean fence, boolean classes,
+                          Path root) {
     public static final String DEFAULT_FILE = "/etc/vcpubal/agent.conf";
     private static final Set<String> KEYS = Set.of("port-name", "device", "report-period-ms", "process-period-ms",
             "top-processes",
-            "floor", "protected-cpus", "notify-socket", "notify-group", "fence");
+            "floor", "protected-cpus", "notify-socket", "notify-group", "fence", "classes");
 
     public AgentConfig {
         if (reportPeriodMs < Bounds.MIN_PERIOD_MS || reportPeriodMs > Bounds.MAX_PERIOD_MS) {
@@ -56,9 +58,20 @@ public record AgentConfig(String portName, Path device, String tcp, int reportPe
         }
     }
 
+    /**
+     * The form from before process classes: they follow {@code fence}, so a caller that turned fencing off
+     * for a fixture root (the lab's simulated guests) does not get a cgroup mounted there either.
+     */
+    public AgentConfig(String portName, Path device, String tcp, int reportPeriodMs, int processPeriodMs,
+                       int topProcesses, int floor, CpuSet protectedCpus, Path notifySocket, String notifyGroup,
+                       boolean fence, Path root) {
+        this(portName, device, tcp, reportPeriodMs, processPeriodMs, topProcesses, floor, protectedCpus, notifySocket,
+                notifyGroup, fence, fence, root);
+    }
+
     public static AgentConfig defaults() {
         return new AgentConfig(VirtioPortLocator.DEFAULT_PORT_NAME, null, null, 1000, 5000, 16, 1, CpuSet.empty(),
-                Path.of("/run/vcpubal/notify.sock"), null, true, Path.of("/"));
+                Path.of("/run/vcpubal/notify.sock"), null, true, true, Path.of("/"));
     }
 
     /** "on" or "off" (also true/false, yes/no); anything else names the key and the choices. */
@@ -99,7 +112,8 @@ public record AgentConfig(String portName, Path device, String tcp, int reportPe
                     Integer.parseInt(p.getProperty("floor", "" + d.floor()).trim()),
                     CpuSet.parse(p.getProperty("protected-cpus", "").trim()),
                     Path.of(p.getProperty("notify-socket", d.notifySocket().toString()).trim()),
-                    group.isEmpty() ? null : group, onOff("fence", p.getProperty("fence", "on")), d.root());
+                    group.isEmpty() ? null : group, onOff("fence", p.getProperty("fence", "on")),
+                    onOff("classes", p.getProperty("classes", "on")), d.root());
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(file + ": " + e.getMessage());
         } catch (IllegalArgumentException e) {

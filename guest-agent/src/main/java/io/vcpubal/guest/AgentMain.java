@@ -59,6 +59,10 @@ public final class AgentMain implements Callable<Integer> {
             description = "Offer fence mode (cgroup v2 cpuset; guests without systemd) besides hotplug (default on).")
     String fence;
 
+    @Option(names = "--classes", paramLabel = "on|off",
+            description = "Offer process classes (cgroup v2 cpu; guests without systemd) to the host (default on).")
+    String classes;
+
     @Option(names = {"-v", "--verbose"},
             description = "Log at debug level too (e.g. how long each fence's interrupt steering took).")
     boolean verbose;
@@ -90,6 +94,7 @@ public final class AgentMain implements Callable<Integer> {
                 notifySocket != null ? notifySocket : f.notifySocket(),
                 notifyGroup != null ? notifyGroup : f.notifyGroup(),
                 fence != null ? AgentConfig.onOff("--fence", fence) : f.fence(),
+                classes != null ? AgentConfig.onOff("--classes", classes) : f.classes(),
                 root != null ? root : f.root());
         Agent agent = new Agent(c);
         CountDownLatch stopped = new CountDownLatch(1);

@@ -32,6 +32,19 @@ class AgentConfigTest {
     }
 
     @Test
+    void classesAreOnByDefaultAndCanBeTurnedOff() throws IOException {
+        assertTrue(AgentConfig.defaults().classes());
+        Path f = dir.resolve("agent.conf");
+        Files.writeString(f, "classes = off\n");
+        AgentConfig c = AgentConfig.load(f, true);
+        assertEquals(false, c.classes());
+        assertTrue(c.fence(), "fence is a setting of its own");
+        Files.writeString(f, "classes = maybe\n");
+        var e = assertThrows(IllegalArgumentException.class, () -> AgentConfig.load(f, true));
+        assertTrue(e.getMessage().contains("classes must be on or off"), e.getMessage());
+    }
+
+    @Test
     void aMissingDefaultFileIsFineAMissingNamedOneIsNot() throws IOException {
         assertEquals(AgentConfig.defaults(), AgentConfig.load(dir.resolve("absent"), false));
         IOException e = assertThrows(IOException.class, () -> AgentConfig.load(dir.resolve("absent"), true));

@@ -14,14 +14,14 @@ import java.util.Optional;
  * mounted one (no systemd, a minimal init) the agent mounts it at {@code /sys/fs/cgroup}, where the kernel
  * provides the mount point for that purpose.
  */
-final class Cgroup2Mount {
+public final class Cgroup2Mount {
     /** mount(2); the real one goes through libc, tests create a fixture tree instead. */
     @FunctionalInterface
-    interface Mounter {
+    public interface Mounter {
         void mountCgroup2(Path target) throws IOException;
     }
 
-    static final Mounter LIBC = target -> {
+    public static final Mounter LIBC = target -> {
         int rc = Libc.INSTANCE.mount("cgroup2", target.toString(), "cgroup2", 0, null);
         if (rc != 0) {
             throw new IOException("mount -t cgroup2 " + target + " failed: errno " + Native.getLastError());
@@ -31,7 +31,7 @@ final class Cgroup2Mount {
     private Cgroup2Mount() {}
 
     /** The mounted cgroup v2 root, or empty when there is none. */
-    static Optional<Path> find(Path root) throws IOException {
+    public static Optional<Path> find(Path root) throws IOException {
         Path mounts = root.resolve("proc/self/mounts");
         if (!Files.exists(mounts)) {
             return Optional.empty();

@@ -11,6 +11,7 @@ import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,9 +38,17 @@ import org.slf4j.LoggerFactory;
  * <p>Unfencing writes every possible CPU into {@code cpuset.cpus} (the kernel refuses to empty the cpuset
  * of a populated group with ENOSPC, and CPUs hotplugged later must be usable at once); the processes stay
  * in the group, which costs nothing, until {@link #dismantle} moves them back and removes it.
+ *
+ * <p>Process classes ({@code io.vcpubal.guest.policy}) put processes into groups of their own,
+ * {@value #CLASS_PREFIX}NAME, siblings of {@value #GROUP}: a process moved there would leave the kept cpuset.
+ * So every write of the kept set goes to those groups too, and a class group made later copies the kept set
+ * through {@link #confine} before a process enters it. The root sweep never touches class groups: it only
+ * reads the root's {@code cgroup.procs}.
  */
 public final class CgroupFence implements CpuFence {
     public static final String GROUP = "vcpubal.kept";
+    /** Groups of the agent's, besides {@value #GROUP}, that carry the kept set too (process classes). */
+    public static final String CLASS_PREFIX = "vcpubal.class.";
     private static final Logger LOG = LoggerFactory.getLogger(CgroupFence.class);
 
     private final Path cgroupRoot;
@@ -120,6 +129,7 @@ public final class CgroupFence implements CpuFence {
             boolean narrow = !kept.isEmpty() && !kept.containsAll(all);
             if (narrow) {
                 writer.write(group.resolve("cpuset.cpus"), all.toString());
+                confineClassGroups(all);
             }
             long t1 = System.nanoTime();
             if (narrow || fencedHere) {
@@ -141,6 +151,7 @@ public final class CgroupFence implements CpuFence {
         }
         long t1 = System.nanoTime();
         writer.write(group.resolve("cpuset.cpus"), kept.toString());
+        confineClassGroups(kept);
         long t2 = System.nanoTime();
         fencedHere = true;
         steerLater(new Steer(kept, online, false, !sweptNow));
@@ -204,12 +215,54 @@ public final class CgroupFence implements CpuFence {
         return (to - from) / 1_000;
     }
 
-    private void ensureGroup() throws IOException {
+    /**
+     * Copies the kept set into {@code classGroup} (a new {@value #CLASS_PREFIX} group, before any process enters
+     * it); nothing when the guest was never fenced. Under the fence's lock, so a fence change cannot slip
+     * between reading the kept set and writing it.
+     */
+    @Override
+    public synchronized void confine(Path classGroup) throws IOException {
+        CpuSet kept = kept();
+        if (kept.isEmpty()) {
+            return;
+        }
+        enableCpuset();
+        writer.write(classGroup.resolve("cpuset.cpus"), kept.toString());
+    }
+
+    /** Writes {@code cpus} to every class group; tries them all, then fails naming those that refused. */
+    private void confineClassGroups(CpuSet cpus) throws IOException {
+        StringBuilder failed = new StringBuilder();
+        for (Path classGroup : classGroups()) {
+            try {
+                writer.write(classGroup.resolve("cpuset.cpus"), cpus.toString());
+            } catch (IOException e) {
+                failed.append(failed.length() == 0 ? "" : "; ").append(classGroup.getFileName()).append(": ")
+                        .append(e.getMessage());
+            }
+        }
+        if (failed.length() > 0) {
+            throw new IOException("class groups keep other CPUs than " + cpus + ": " + failed);
+        }
+    }
+
+    private List<Path> classGroups() throws IOException {
+        try (Stream<Path> children = Files.list(cgroupRoot)) {
+            return children.filter(p -> p.getFileName().toString().startsWith(CLASS_PREFIX) && Files.isDirectory(p))
+                    .sorted().toList();
+        }
+    }
+
+    private void enableCpuset() throws IOException {
         Path control = cgroupRoot.resolve("cgroup.subtree_control");
         String enabled = Files.readString(control, StandardCharsets.US_ASCII);
         if (!(" " + enabled.strip() + " ").contains(" cpuset ")) {
             writer.write(control, "+cpuset");
         }
+    }
+
+    private void ensureGroup() throws IOException {
+        enableCpuset();
         if (!Files.isDirectory(group)) {
             Files.createDirectory(group);
         }

@@ -28,6 +28,14 @@ public interface CpuFence {
      */
     FenceReport set(CpuSet fenced, CpuSet online) throws IOException;
 
+    /**
+     * Gives {@code group}, a new cgroup of the agent's beside the fence's (a process class), the CPUs the fence
+     * keeps, before any process enters it, so a process moved there stays fenced; later fence changes reach it
+     * too. Nothing when the guest is not fenced or cannot be.
+     */
+    default void confine(java.nio.file.Path group) throws IOException {
+    }
+
     /** Undoes every fence and removes what the agent created (the agent is stopping). Best effort. */
     void dismantle();
 

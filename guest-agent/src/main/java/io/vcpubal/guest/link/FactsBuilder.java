@@ -10,6 +10,7 @@ import io.vcpubal.guest.metrics.ProcessSampler;
 import io.vcpubal.guest.metrics.ProcessTop;
 import io.vcpubal.guest.metrics.SystemSample;
 import io.vcpubal.guest.metrics.SystemSampler;
+import io.vcpubal.guest.policy.ClassView;
 import io.vcpubal.guest.balloon.CpuUsage;
 import io.vcpubal.guest.sysfs.CpuSysfs;
 import io.vcpubal.protocol.CpuSet;
@@ -36,6 +37,7 @@ public final class FactsBuilder {
     private final Supplier<CpuUsage> usage;
     private final BalloonLease lease;
     private final AppContention apps;
+    private final ClassView classes;
     private final int periodMs;
     private final int processEvery;
     private int reportsSinceProcesses;
@@ -57,6 +59,13 @@ public final class FactsBuilder {
     /** @param usage online and fenced CPUs now ({@code VcpuBalloon::usage}) */
     public FactsBuilder(SystemSampler system, ProcessSampler processes, Supplier<CpuUsage> usage, BalloonLease lease,
                         AppContention apps, int periodMs, int processPeriodMs) {
+        this(system, processes, usage, lease, apps, ClassView.NONE, periodMs, processPeriodMs);
+    }
+
+    /** @param classes the process classes in force (GuestFacts.classes, ProcessCpu.class_name) */
+    public FactsBuilder(SystemSampler system, ProcessSampler processes, Supplier<CpuUsage> usage, BalloonLease lease,
+                        AppContention apps, ClassView classes, int periodMs, int processPeriodMs) {
+        this.classes = classes;
         this.system = system;
         this.processes = processes;
         this.usage = usage;
@@ -98,13 +107,15 @@ public final class FactsBuilder {
             lastProcesses = processList(processes.sample());
         }
         f.addAllProcesses(lastProcesses);
+        // Every report, not every process scan: usage_us is what the host's class accounting differentiates.
+        classes.states().stream().limit(io.vcpubal.protocol.Bounds.MAX_CLASSES).forEach(f::addClasses);
         f.setContention(contention(now));
         f.setLease(leaseState());
         previous = now;
         return f.build();
     }
 
-    private static List<io.vcpubal.protocol.v1.ProcessCpu> processList(ProcessTop top) {
+    private List<io.vcpubal.protocol.v1.ProcessCpu> processList(ProcessTop top) {
         if (top.baseline()) {
             return List.of();
         }
@@ -117,6 +128,7 @@ public final class FactsBuilder {
                     .setOnCpuNs(p.schedstat().onCpuNanos()).setRunqueueWaitNs(p.schedstat().runqueueWaitNanos())
                     .setVoluntarySwitches(p.voluntaryCtxtSwitches())
                     .setInvoluntarySwitches(p.involuntaryCtxtSwitches())
+                    .setClassName(classes.classOf(p.pid()).orElse(""))
                     .build());
         }
         return out;

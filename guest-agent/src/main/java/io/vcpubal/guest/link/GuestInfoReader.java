@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /** What the guest says about itself in Hello, read from /proc and /sys under a root (for tests). */
 public final class GuestInfoReader {
@@ -22,6 +23,7 @@ public final class GuestInfoReader {
     private final int floor;
     private final Supplier<CpuUsage> usage;
     private final Set<BalloonMode> modes;
+    private final Optional<String> classesUnavailable;
 
     /** A hotplug-only guest. */
     public GuestInfoReader(Path root, CpuSysfs sysfs, CpuSet protectedCpus, int floor) {
@@ -32,6 +34,13 @@ public final class GuestInfoReader {
     /** @param usage online and fenced CPUs now; @param modes the balloon modes to advertise */
     public GuestInfoReader(Path root, CpuSysfs sysfs, CpuSet protectedCpus, int floor, Supplier<CpuUsage> usage,
                            Set<BalloonMode> modes) {
+        this(root, sysfs, protectedCpus, floor, usage, modes, Optional.of("this agent was started without process classes"));
+    }
+
+    /** @param classesUnavailable why this guest has no process classes; empty when it has them */
+    public GuestInfoReader(Path root, CpuSysfs sysfs, CpuSet protectedCpus, int floor, Supplier<CpuUsage> usage,
+                           Set<BalloonMode> modes, Optional<String> classesUnavailable) {
+        this.classesUnavailable = classesUnavailable;
         this.root = root;
         this.sysfs = sysfs;
         this.protectedCpus = protectedCpus;
@@ -56,6 +65,9 @@ public final class GuestInfoReader {
                         : io.vcpubal.protocol.v1.BalloonMode.BALLOON_MODE_HOTPLUG);
             }
         }
+        classesUnavailable.ifPresentOrElse(
+                why -> b.setProcessClasses(false).setProcessClassesUnavailable(Bounds.clip(why, Bounds.MAX_ERROR_CHARS)),
+                () -> b.setProcessClasses(true));
         try {
             List<CpuState> cpus = sysfs.readAll();
             CpuSet offlinable = CpuSet.of(cpus.stream().filter(CpuState::offlinable).map(CpuState::cpu).toList())
