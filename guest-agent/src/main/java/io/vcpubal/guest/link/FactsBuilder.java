@@ -109,6 +109,9 @@ public final class FactsBuilder {
         f.addAllProcesses(lastProcesses);
         // Every report, not every process scan: usage_us is what the host's class accounting differentiates.
         classes.states().stream().limit(io.vcpubal.protocol.Bounds.MAX_CLASSES).forEach(f::addClasses);
+        if (f.getClassesCount() > 0) {
+            f.setCgroupUsageUs(classes.totalUsageUs());
+        }
         f.setContention(contention(now));
         f.setLease(leaseState());
         previous = now;

@@ -124,6 +124,17 @@ public final class ClassGroups {
         return pids;
     }
 
+    /** usage_usec of the root's cpu.stat: every task's CPU time; 0 when the kernel has none (before 5.x). */
+    public long rootUsageUs() {
+        for (String line : lines(cgroupRoot.resolve("cpu.stat"))) {
+            String[] f = line.strip().split(" ");
+            if (f.length == 2 && f[0].equals("usage_usec")) {
+                return parse(f[1], 0);
+            }
+        }
+        return 0;
+    }
+
     /** The group as the kernel has it: process count, cpu.stat usage and settings read back. */
     public ClassState state(String name) {
         Path g = group(name);

@@ -19,6 +19,11 @@ public interface ClassView {
         }
     };
 
+    /** usage_usec of the cgroup root's cpu.stat (every task's CPU time), 0 when unknown. */
+    default long totalUsageUs() {
+        return 0;
+    }
+
     /** The classes in force as the kernel has them (GuestFacts.classes). */
     List<ClassState> states();
 

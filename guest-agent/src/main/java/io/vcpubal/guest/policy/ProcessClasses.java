@@ -142,6 +142,12 @@ public final class ProcessClasses implements ClassView {
         return statesNow();
     }
 
+    /** Every task's CPU time, reported beside the classes so the host can tell the unmatched processes' use. */
+    @Override
+    public long totalUsageUs() {
+        return groups.rootUsageUs();
+    }
+
     /** The class the agent put {@code pid} in; empty when none. */
     @Override
     public synchronized Optional<String> classOf(int pid) {

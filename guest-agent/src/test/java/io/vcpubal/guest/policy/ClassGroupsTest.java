@@ -44,6 +44,13 @@ class ClassGroupsTest {
     }
 
     @Test
+    void theRootsUsageIsEveryTasksCpuTime() throws IOException {
+        assertEquals(0, groups.rootUsageUs(), "no cpu.stat in the root (old kernel): unknown");
+        CgroupTree.write(root, "sys/fs/cgroup/cpu.stat", "usage_usec 123456789\nuser_usec 100\nsystem_usec 23\n");
+        assertEquals(123_456_789L, groups.rootUsageUs());
+    }
+
+    @Test
     void missingFilesReadAsTheKernelsDefaults() throws IOException {
         CgroupTree.write(root, G + "cpu.max", "max 100000\n");
         assertEquals(ClassState.newBuilder().setName("web").setCpuWeight(100).build(), groups.state("web"));

@@ -590,6 +590,8 @@ public final class HostDaemon implements AutoCloseable {
                 steps.add(st);
             }
         }
+        // classes first: throttling a low class is one write in its guest, and the pins can take a while
+        sendClasses();
         Reconciler.Result result = reconciler.pin(steps);
         if (result.brokeCycle()) {
             LOG.warn("pins of two VMs blocked each other; applied them in order");
@@ -616,7 +618,6 @@ public final class HostDaemon implements AutoCloseable {
                 balloon(st.balloon());
             }
         }
-        sendClasses();
         events.round((System.nanoTime() - started) / 1e9, replanned);
         int pins = result.outcomes().stream().mapToInt(o -> o.done().size()).sum();
         if (pins > 0) {

@@ -11,7 +11,8 @@ import java.util.Map;
 /**
  * What each process class of one VM uses, and its unmatched processes, from consecutive facts reports (guest
  * view): a class's CPUs are the growth of its group's {@code usage_usec} over the report interval, the unmatched
- * processes' the growth of the busy ticks minus the classes'. Every figure is clamped to the VM's vCPUs (a guest
+ * processes' the growth of the cgroup root's {@code usage_usec} (of the busy ticks, from a guest that does not
+ * send it) minus the classes'. Every figure is clamped to the VM's vCPUs (a guest
  * cannot report more than it can run).
  *
  * <p>Hysteresis: the figures handed to the planner are the highest of the last {@link #HOLD_MS}, so a class that
@@ -57,7 +58,11 @@ public final class ClassUsageMeter {
             classes.put(c.getName(), cpus);
             classSum += cpus;
         }
-        double busy = clamp(busyTicks(facts, prev) / Math.max(1, facts.getUserHz()) / dt, maxVcpus);
+        // the cgroup root's usage is precise; tick counts charge whole ticks, which a throttled class misleads
+        boolean precise = facts.getCgroupUsageUs() > 0 && prev.getCgroupUsageUs() > 0
+                && facts.getCgroupUsageUs() >= prev.getCgroupUsageUs();
+        double busy = clamp(precise ? (facts.getCgroupUsageUs() - prev.getCgroupUsageUs()) / 1e6 / dt
+                : busyTicks(facts, prev) / Math.max(1, facts.getUserHz()) / dt, maxVcpus);
         recent.addLast(new Sample(nowMs, Math.max(0, busy - classSum), classes));
     }
 

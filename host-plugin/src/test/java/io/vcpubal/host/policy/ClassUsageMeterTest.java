@@ -31,6 +31,15 @@ class ClassUsageMeterTest {
     }
 
     @Test
+    void theCgroupRootsUsageIsPreferredToTicksForTheRest() {
+        ClassUsageMeter m = new ClassUsageMeter();
+        m.offer(at(10, 0, 0).toBuilder().setCgroupUsageUs(5_000_000).build(), 10_000, 2);
+        // ticks say 1.6 CPUs busy; the root's usage says 1.3, of which batch 1.2
+        m.offer(at(11, 80, 1_200_000).toBuilder().setCgroupUsageUs(6_300_000).build(), 11_000, 2);
+        assertEquals(0.1, m.restCpus(), 1e-9);
+    }
+
+    @Test
     void aQuietClassIsReleasedOnlyAfterTheHold() {
         ClassUsageMeter m = new ClassUsageMeter();
         m.offer(at(10, 0, 0), 10_000, 2);
