@@ -58,6 +58,8 @@ final class VmState {
     final ClassUsageMeter classUsage = new ClassUsageMeter();
     /** CPUs the host saw its vCPU threads run or wait to run; NaN while unmeasured. */
     double wantCpus = Double.NaN;
+    /** Host-true CPU per guest-view CPU over its last report interval; NaN while unmeasured. */
+    double hostFactor = Double.NaN;
     /** Its part of the last class plan; null without process policies. */
     VmClassPlan classPlan;
     /** The classes its guest last acknowledged (null: none sent since it connected), one command in flight at a time. */

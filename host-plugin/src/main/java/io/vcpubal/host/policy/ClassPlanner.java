@@ -29,7 +29,11 @@ import java.util.Map;
  * demand the host did not see.
  */
 public final class ClassPlanner {
-    /** Below this use (CPUs) a class or a VM's unmatched processes are idle: agents and daemons are not demand. */
+    /**
+     * Below this use (host-true CPUs) a class or a VM's unmatched processes are idle: agents and daemons are not
+     * demand. Judged on host-true CPU: under contention a guest counts the time its vCPUs wait on the host as its
+     * processes' time, which would make a guest's idle daemons look busy exactly when CPU is scarce.
+     */
     public static final double ACTIVE_CPUS = 0.2;
 
     private ClassPlanner() {}
@@ -42,6 +46,7 @@ public final class ClassPlanner {
         // 1. Each VM's demand, clamped to what it can use and to what the host saw it want.
         Map<String, Map<String, Double>> demand = new HashMap<>();
         Map<String, Double> rest = new HashMap<>();
+        Map<String, Double> factor = new HashMap<>();
         for (VmLoad vm : vms) {
             Map<String, Double> d = new HashMap<>();
             double sum = clamp(vm.restCpus(), vm.maxVcpus());
@@ -59,18 +64,21 @@ public final class ClassPlanner {
             }
             demand.put(vm.vm(), d);
             rest.put(vm.vm(), r);
+            double f = vm.hostFactor();
+            factor.put(vm.vm(), f >= 0 && f <= 1 ? f : 1.0);
         }
         // 2. The CPU that active high and normal demand leaves free.
         double wanted = 0;
         long lowShares = 0;
         for (VmLoad vm : vms) {
+            double f = factor.get(vm.vm());
             double r = rest.get(vm.vm());
-            double v = r >= ACTIVE_CPUS ? r : 0;
+            double v = r * f >= ACTIVE_CPUS ? r : 0;
             for (ClassConfig c : vm.classes()) {
                 double x = demand.get(vm.vm()).get(c.name());
                 if (c.importance() == Importance.LOW) {
-                    lowShares += x >= ACTIVE_CPUS ? c.shares() : 0;
-                } else if (x >= ACTIVE_CPUS) {
+                    lowShares += x * f >= ACTIVE_CPUS ? c.shares() : 0;
+                } else if (x * f >= ACTIVE_CPUS) {
                     v += x;
                 }
             }
@@ -80,12 +88,13 @@ public final class ClassPlanner {
         // 3. Per VM: planning weight and class settings.
         Map<String, VmClassPlan> out = new HashMap<>();
         for (VmLoad vm : vms) {
-            long planning = rest.get(vm.vm()) >= ACTIVE_CPUS ? vm.weight() : 0;
+            double f = factor.get(vm.vm());
+            long planning = rest.get(vm.vm()) * f >= ACTIVE_CPUS ? vm.weight() : 0;
             boolean wantsAll = false;
             boolean lowActive = false;
             List<ClassSetting> settings = new ArrayList<>();
             for (ClassConfig c : vm.classes()) {
-                boolean active = demand.get(vm.vm()).get(c.name()) >= ACTIVE_CPUS;
+                boolean active = demand.get(vm.vm()).get(c.name()) * f >= ACTIVE_CPUS;
                 if (c.importance() == Importance.LOW) {
                     lowActive |= active;
                     // active low classes split the free CPU by shares; an idle one may use all of it, so that

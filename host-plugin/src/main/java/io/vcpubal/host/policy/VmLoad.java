@@ -13,9 +13,12 @@ import java.util.Objects;
  * @param classCpus CPUs each class uses (smoothed), guest view; a class without a figure uses none
  * @param wantCpus  CPUs the host saw its vCPU threads run or wait to run, or NaN when unknown: what the guest says
  *                  it uses is clamped to it, so a guest cannot claim more demand than the host saw it want
+ * @param hostFactor host-true CPU per guest-view CPU of this VM (its vCPU threads' run time over its guest's busy
+ *                  time, 0..1), or NaN when unknown: whether a class is active is judged on host-true CPU, since
+ *                  a guest whose vCPUs wait on the host counts the waiting as its processes' time
  */
 public record VmLoad(String vm, long weight, int maxVcpus, List<ClassConfig> classes, double restCpus,
-                     Map<String, Double> classCpus, double wantCpus) {
+                     Map<String, Double> classCpus, double wantCpus, double hostFactor) {
     public VmLoad {
         Objects.requireNonNull(vm, "vm");
         classes = List.copyOf(classes);
@@ -27,6 +30,12 @@ public record VmLoad(String vm, long weight, int maxVcpus, List<ClassConfig> cla
 
     /** An idle VM with these classes (nothing measured yet). */
     public static VmLoad idle(String vm, long weight, int maxVcpus, List<ClassConfig> classes) {
-        return new VmLoad(vm, weight, maxVcpus, classes, 0, Map.of(), Double.NaN);
+        return new VmLoad(vm, weight, maxVcpus, classes, 0, Map.of(), Double.NaN, Double.NaN);
+    }
+
+    /** A VM without host measurements. */
+    public VmLoad(String vm, long weight, int maxVcpus, List<ClassConfig> classes, double restCpus,
+                  Map<String, Double> classCpus, double wantCpus) {
+        this(vm, weight, maxVcpus, classes, restCpus, classCpus, wantCpus, Double.NaN);
     }
 }

@@ -127,6 +127,19 @@ class ClassPlannerTest {
     }
 
     @Test
+    void activityIsJudgedOnHostTrueCpu() {
+        // a's unmatched processes seem to use 0.3 CPU, but its vCPUs ran only half the time the guest counted
+        VmLoad inflated = new VmLoad("a", 100, 2, List.of(SHARE1), 0.3, Map.of("one", 1.6), Double.NaN, 0.5);
+        VmLoad b = vm("b", List.of(SHARE3), 0, Map.of("three", 2.0));
+        ClassPlan p = ClassPlanner.plan(List.of(inflated, b), 2);
+        assertEquals(100, p.vm("a").planningWeight(), "the rest is 0.15 host-true CPUs: idle");
+        VmLoad real = new VmLoad("a", 100, 2, List.of(SHARE1), 0.3, Map.of("one", 1.6), Double.NaN, 1.0);
+        assertEquals(200, ClassPlanner.plan(List.of(real, b), 2).vm("a").planningWeight(), "all of it ran: active");
+        VmLoad odd = new VmLoad("a", 100, 2, List.of(SHARE1), 0.3, Map.of("one", 1.6), Double.NaN, 7.0);
+        assertEquals(200, ClassPlanner.plan(List.of(odd, b), 2).vm("a").planningWeight(), "a factor above 1 reads as 1");
+    }
+
+    @Test
     void nonsenseFiguresCountAsIdle() {
         VmLoad odd = new VmLoad("b", 256, 2, List.of(WEB), Double.NaN, Map.of("web", -3.0), Double.NaN);
         ClassPlan p = ClassPlanner.plan(List.of(vm("a", List.of(BATCH), 0, Map.of("batch", 2.0)), odd), 2);

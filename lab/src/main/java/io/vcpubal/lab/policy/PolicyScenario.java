@@ -34,6 +34,11 @@ import java.util.function.BooleanSupplier;
 public final class PolicyScenario {
     private static final Duration T = Duration.ofSeconds(90);
     private static final Duration SHARE_WINDOW = Duration.ofSeconds(30);
+    /** b's job alone takes about this long: long against the plans' reaction (a few seconds), so it is the job's speed that is compared. */
+    private static final double JOB_MS = 15_000;
+    /** How long a load runs before its CPU is measured, and over how long. */
+    private static final Duration SETTLE = Duration.ofSeconds(8);
+    private static final Duration WINDOW = Duration.ofSeconds(10);
 
     private final Lab lab;
     private final Guest a;
@@ -61,11 +66,11 @@ public final class PolicyScenario {
             // 1. No policy: b's job alone, then beside a's batch.
             startDaemon(List.of(), 256, 256);
             double probe = runJob();
-            jobIterations = (int) Math.max(5_000, Math.min(2_000_000, jobIterations * 6_000 / Math.max(probe, 1)));
+            jobIterations = (int) Math.max(5_000, Math.min(2_000_000, jobIterations * JOB_MS / Math.max(probe, 1)));
             double alone = runJob();
             a.spawn(loops("batchjob"));
-            Thread.sleep(5_000); // demand-aware plan: a wants its share back
-            double batchAlone = hostCpus("a", Duration.ofSeconds(8));
+            Thread.sleep(SETTLE.toMillis()); // demand-aware plan: a borrows what b leaves
+            double batchAlone = hostCpus("a", WINDOW);
             double without = runJob();
             System.out.printf("lab: policy: b's job alone %.0f ms, beside a's batch without a policy %.0f ms (%.2fx);"
                     + " a's batch while b idles %.2f host CPUs%n", alone, without, without / alone, batchAlone);
@@ -95,7 +100,8 @@ public final class PolicyScenario {
             watcher.join();
             Thread.sleep(ClassUsageMeter.HOLD_MS + 2_000); // b idle again: the hold passes, the quota is lifted
             await("a's batch unlimited again", () -> quota("a", "batch") == 0);
-            double batchPolicy = hostCpus("a", Duration.ofSeconds(8));
+            Thread.sleep(SETTLE.toMillis());
+            double batchPolicy = hostCpus("a", WINDOW);
             System.out.printf("lab: policy: idle-time: b's job beside a's low batch %.0f ms = %.2fx alone (without the"
                     + " policy %.2fx); batch throttled %d ms after b's job started; a's batch while b idles %.2f host"
                     + " CPUs = %.0f %% of without the policy%n", with, with / alone, without / alone, reacted[0],
