@@ -135,6 +135,10 @@ public final class HostDaemon implements AutoCloseable {
     /** The plan the previous round carried out: a set-weight re-plans between rounds, and counts as a re-plan too. */
     private Plan roundPlan;
     private Plan loggedPlan;
+    // --- accounting (policy-host): guest-view vs host-true CPU for `vcpubal-host top` ---
+    private final io.vcpubal.host.accounting.HostAccounting accounting =
+            new io.vcpubal.host.accounting.HostAccounting(java.nio.file.Path.of("/"));
+    // --- end accounting ---
     /** Where rounds, balloons and renewals are reported for metrics; set before {@link #start}. */
     private volatile DaemonEvents events = DaemonEvents.NONE;
 
@@ -208,7 +212,7 @@ public final class HostDaemon implements AutoCloseable {
         backend.attach(vm);
         GuestLink link = vm.agentSocket() == null ? null
                 : new GuestLink(vm.name(), vm.agentSocket(), ticker, l -> requestReconcile());
-        if (link != null && config.demandAware()) {
+        if (link != null) { // accounting (policy-host): every report, demand-aware or not
             link.onFacts(facts -> factsArrived(vm.name(), link, facts));
         }
         vms.put(vm.name(), new VmState(vm, link, origin));
@@ -216,6 +220,20 @@ public final class HostDaemon implements AutoCloseable {
 
     /** On the event loop: a facts report moves the VM's demand; a change re-plans in the next round. */
     private void factsArrived(String vm, GuestLink link, GuestFacts facts) {
+        // --- accounting (policy-host): sample its vCPU threads' schedstat (no hypervisor call) with the report ---
+        VmProcess observed;
+        synchronized (lock) {
+            VmState s = vms.get(vm);
+            if (s == null || s.link != link) {
+                return;
+            }
+            observed = s.process;
+        }
+        accounting.offer(vm, facts, observed);
+        if (!config.demandAware()) {
+            return;
+        }
+        // --- end accounting ---
         boolean changed;
         synchronized (lock) {
             VmState s = vms.get(vm);
@@ -366,6 +384,7 @@ public final class HostDaemon implements AutoCloseable {
             replanLocked();
         }
         events.removed(vm);
+        accounting.forget(vm); // accounting (policy-host)
         LOG.info("VM {} released: {}", vm, why);
         requestReconcile();
     }
@@ -478,6 +497,18 @@ public final class HostDaemon implements AutoCloseable {
         }
         return out;
     }
+
+    // --- accounting (policy-host) ---
+    /** {@code top}: the busiest guest processes and classes of all VMs, guest-view and host-true; no I/O. */
+    public io.vcpubal.host.accounting.TopView top(int rows) {
+        return accounting.top(rows);
+    }
+
+    /** What the host measured of {@code vm}'s vCPUs over its last report interval (factor, run, want). */
+    public java.util.Optional<io.vcpubal.host.accounting.HostTrue.Interval> hostAccounting(String vm) {
+        return accounting.latest(vm);
+    }
+    // --- end accounting ---
 
     /** The current plan of one VM, null when it has none (tests and the lab). */
     public VmPlan planOf(String vm) {
