@@ -96,6 +96,14 @@ final class ScriptedAgent implements AutoCloseable {
         }
     }
 
+    /** Sends {@code facts} as they are, as an agent (or a lying guest) would. */
+    void report(io.vcpubal.protocol.v1.GuestFacts facts) {
+        ChannelHandlerContext ctx = peer;
+        if (ctx != null) {
+            ctx.writeAndFlush(Envelope.newBuilder().setFacts(facts).build());
+        }
+    }
+
     @Override
     public void close() {
         listener.close();
