@@ -122,7 +122,7 @@ public final class ProcessTable {
         return r == null ? Optional.empty() : Optional.ofNullable(r.latest);
     }
 
-    /** At most {@code maxRows} processes (and as many classes), busiest first; stale VMs left out. */
+    /** At most {@code maxRows} processes, as many classes and as many VMs, busiest first; stale VMs left out. */
     public synchronized TopView top(int maxRows, long nowNanos) {
         int limit = Math.max(1, Math.min(maxRows, rowsInAll));
         List<TopView.VmRow> vmRows = new ArrayList<>();
@@ -138,7 +138,9 @@ public final class ProcessTable {
         }
         processes.sort(BUSIEST);
         classes.sort(BUSIEST_CLASS);
-        return new TopView(vmRows, processes.subList(0, Math.min(limit, processes.size())),
+        vmRows.sort(BUSIEST_VM);
+        return new TopView(vmRows.subList(0, Math.min(limit, vmRows.size())),
+                processes.subList(0, Math.min(limit, processes.size())),
                 classes.subList(0, Math.min(limit, classes.size())));
     }
 
@@ -154,6 +156,10 @@ public final class ProcessTable {
     static final Comparator<TopView.ClassRow> BUSIEST_CLASS = Comparator
             .comparingDouble((TopView.ClassRow c) -> -key(c.hostPercent(), c.guestPercent()))
             .thenComparing(TopView.ClassRow::vm).thenComparing(TopView.ClassRow::className);
+
+    static final Comparator<TopView.VmRow> BUSIEST_VM = Comparator
+            .comparingDouble((TopView.VmRow v) -> -key(v.hostRunPercent(), v.guestBusyPercent()))
+            .thenComparing(TopView.VmRow::vm);
 
     private static double key(double host, double guest) {
         return host >= 0 ? host : guest;

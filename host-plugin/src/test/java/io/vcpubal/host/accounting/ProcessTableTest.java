@@ -83,6 +83,8 @@ class ProcessTableTest {
         assertEquals(List.of("db/101", "web/101", "db/202"), top.processes().stream().map(p -> p.vm() + "/" + p.pid())
                 .toList(), "two per VM, three in all; ties by VM name");
         assertEquals(1, t.top(1, 15 * S).processes().size(), "the request's own bound");
+        assertEquals(List.of("db"), t.top(1, 15 * S).vms().stream().map(TopView.VmRow::vm).toList(),
+                "VM lines too: a fleet of 500 shows its busiest");
     }
 
     @Test
