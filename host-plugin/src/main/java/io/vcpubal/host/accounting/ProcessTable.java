@@ -22,7 +22,7 @@ import java.util.Optional;
  * <p>Rows cover one interval per VM: from the report that brought the previous process list to the one that
  * brings a new list (the agent samples processes every few seconds and repeats the list in between, so only a
  * changed list is a new sample), or at most {@code maxInterval} (an unchanged list that long is idle, not
- * repeated). Over that interval:
+ * repeated). The first rows of a VM come with its second new list. Over that interval:
  * <ul>
  *   <li>a process's guest view is the growth of its {@code on_cpu_ns} when it was in both lists under the same
  *       pid and name; else (new to the list, no schedstat in the guest, a reused pid) its
@@ -66,6 +66,12 @@ public final class ProcessTable {
     private static final class VmRows {
         Point last;
         Point base;
+        /**
+         * The base is a report that brought a new list. Otherwise (the first report, or after a reset or an idle
+         * close) its list was sampled up to a process period before it, so the next list's growth would be
+         * divided by too short an interval: that list only becomes the base.
+         */
+        boolean aligned;
         HostTrue.Interval latest;
         TopView.VmRow vm;
         List<TopView.ProcessRow> processes = List.of();
@@ -98,17 +104,20 @@ public final class ProcessTable {
         r.last = p;
         if (r.base == null) {
             r.base = p;
+            r.aligned = false;
             return;
         }
         boolean newList = !r.base.facts().getProcessesList().equals(facts.getProcessesList());
         if (!newList && nowNanos - r.base.atNanos() < maxIntervalNs) {
             return;
         }
+        // an unchanged list that long is idle: its rows are 0 whatever the alignment
         Optional<HostTrue.Interval> iv = HostTrue.between(r.base.facts(), r.base.host(), facts, host);
-        if (iv.isPresent()) {
+        if (iv.isPresent() && (r.aligned || !newList)) {
             rows(vm, r, r.base.facts(), facts, iv.get());
         }
         r.base = p;
+        r.aligned = newList;
     }
 
     /** Forgets a VM the daemon no longer manages. */

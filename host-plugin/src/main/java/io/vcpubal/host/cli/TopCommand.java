@@ -31,8 +31,8 @@ import picocli.CommandLine.Spec;
                     + " at most 1. It is per VM: the agent does not say on which vCPU a process ran. WANT = CPUs the"
                     + " VM's vCPU threads ran or waited for. '-' = unknown (no host sample yet, a QEMU or guest"
                     + " restart).",
-            "A VM shows once its agent has sent two process lists (one process period apart, 5 s by default)."
-                    + " See docs/accounting.md.",
+            "A VM shows once the host has seen its agent bring two new process lists (within two process"
+                    + " periods, 10 s by default). See docs/accounting.md.",
             ""},
         footer = {"", "Examples:", "  vcpubal-host top                  refresh every 2 s until Ctrl-C",
             "  vcpubal-host top -n 1 --rows 10   one screen of the 10 busiest processes",

@@ -21,8 +21,8 @@ final class TopTable {
     static List<String> render(TopView view) {
         List<String> out = new ArrayList<>();
         if (view.vms().isEmpty() && view.processes().isEmpty()) {
-            out.add("no rows yet: a VM shows once its agent has sent two process lists (one process period apart,"
-                    + " 5 s by default)");
+            out.add("no rows yet: a VM shows once the host has seen its agent bring two new process lists (within"
+                    + " two process periods, 10 s by default)");
             return out;
         }
         List<String[]> vms = new ArrayList<>();

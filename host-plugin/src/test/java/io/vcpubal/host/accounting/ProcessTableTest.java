@@ -26,6 +26,9 @@ class ProcessTableTest {
      */
     static void overcommittedWeb(ProcessTable t, String vm) {
         List<ProcessCpu> first = List.of(process(101, "nginx", "web", 1000, 900), process(202, "backup", "", 500, 400));
+        // the report before brought an older list: the one at second 10 is a new list, the rows' start
+        t.offer(vm, facts(9, 400, 400).addProcesses(process(101, "nginx", "web", 100, 900)).build(),
+                host(9, rw(0, 0), rw(0, 0)), 9 * S);
         t.offer(vm, facts(10, 500, 500).addAllProcesses(first).addClasses(cls("web", 1000)).build(),
                 host(10, rw(0, 0), rw(0, 0)), 10 * S);
         // the list is repeated between process samples: not a new sample
@@ -88,7 +91,18 @@ class ProcessTableTest {
     }
 
     @Test
+    void theFirstNewListOnlyStartsTheRows() {
+        // the daemon started mid-period: the list at second 10 was sampled up to 5 s before
+        table.offer("web", facts(10, 500).addProcesses(process(1, "a", "", 100, 0)).build(), host(10, rw(0, 0)), 10 * S);
+        table.offer("web", facts(12, 700).addProcesses(process(1, "a", "", 5100, 0)).build(), host(12, rw(0, 0)), 12 * S);
+        assertEquals(List.of(), table.top(50, 12 * S).processes(), "5 s of growth over 2 s would read 250 %");
+        table.offer("web", facts(17, 900).addProcesses(process(1, "a", "", 7100, 0)).build(), host(17, rw(0, 0)), 17 * S);
+        assertEquals(List.of(new TopView.ProcessRow("web", 1, "a", "-", 40, 0)), round(table.top(50, 17 * S).processes()));
+    }
+
+    @Test
     void unknownHostTimeLeavesHostTrueUnknownAndSortsByGuestView() {
+        table.offer("web", facts(5, 400, 400).build(), null, 5 * S);
         table.offer("web", facts(10, 500, 500).addProcesses(process(1, "a", "", 100, 0))
                 .addProcesses(process(2, "b", "", 100, 0)).build(), null, 10 * S);
         table.offer("web", facts(15, 600, 600).addProcesses(process(1, "a", "", 600, 0))
@@ -124,6 +138,7 @@ class ProcessTableTest {
     @Test
     void aGuestThatOverstatesIsCappedAtWhatTheHostRan() {
         // 2 CPUs, busy ticks say a quarter CPU (factor 1: the guest says less than it ran), a process claims 2 CPUs
+        table.offer("web", facts(9, 0, 0).build(), host(9, rw(0, 0), rw(0, 0)), 9 * S);
         table.offer("web", facts(10, 0, 0).addProcesses(process(1, "liar", "", 1, 0)).build(),
                 host(10, rw(0, 0), rw(0, 0)), 10 * S);
         table.offer("web", facts(14, 100, 0).addProcesses(process(1, "liar", "", 1 + 8000, 0))
@@ -138,6 +153,7 @@ class ProcessTableTest {
     @Test
     void namesFromTheGuestCannotDriveTheTerminal() {
         String evil = "\u001b[2J\u202eevil" + "x".repeat(40);
+        table.offer("web", facts(9, 0).build(), null, 9 * S);
         table.offer("web", facts(10, 0).addProcesses(process(1, evil, "\u0007cls", 0, 0)).build(), null, 10 * S);
         table.offer("web", facts(15, 0).addProcesses(process(1, evil, "\u0007cls", 0, 100)).build(), null, 15 * S);
         TopView.ProcessRow row = table.top(50, 15 * S).processes().get(0);

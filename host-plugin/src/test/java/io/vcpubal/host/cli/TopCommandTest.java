@@ -54,8 +54,8 @@ class TopCommandTest {
 
     @Test
     void nothingYetSaysWhy() {
-        assertEquals(List.of("no rows yet: a VM shows once its agent has sent two process lists (one process period"
-                + " apart, 5 s by default)"), TopTable.render(new TopView(List.of(), List.of(), List.of())));
+        assertEquals(List.of("no rows yet: a VM shows once the host has seen its agent bring two new process lists"
+                + " (within two process periods, 10 s by default)"), TopTable.render(new TopView(List.of(), List.of(), List.of())));
     }
 
     @Test

@@ -57,8 +57,12 @@ class HostDaemonTopTest {
         daemon.start();
         await("agent connected", () -> "connected".equals(daemon.status().get(0).agent()));
         await("QEMU observed", () -> daemon.status().get(0).pid() == NO_SUCH_QEMU);
+        agent.report(facts(5, 50, process(7, "nginx", 100)));
+        Thread.sleep(300); // the link keeps facts at most every 100 ms (the shortest period the proto allows)
         agent.report(facts(10, 100, process(7, "nginx", 1_000)));
-        // the next process list, 5 s later on the guest's clock: nginx ran 2.5 s of it
+        Thread.sleep(300);
+        // reports arrive in order: the list at 10 starts the rows (a new list); the next one 5 s later on the
+        // guest's clock, nginx ran 2.5 s of it
         await("a row", () -> {
             agent.report(facts(15, 350, process(7, "nginx", 3_500)));
             return !daemon.top(10).processes().isEmpty();
