@@ -52,7 +52,8 @@ public final class HostTrue {
      * interval is not positive, no thread is in both, or a thread's counter went backwards.
      */
     public static Optional<HostDelta> hostDelta(HostVcpuSample before, HostVcpuSample after) {
-        if (before == null || after == null || before.pid() != after.pid() || before.startTicks() != after.startTicks()) {
+        if (before == null || after == null || before.pid() != after.pid()
+                || before.startTicks() != after.startTicks()) {
             return Optional.empty();
         }
         long elapsed = after.atNanos() - before.atNanos();
@@ -114,18 +115,19 @@ public final class HostTrue {
     }
 
     /**
-     * Δ host run / Δ guest busy (both ns, or both CPUs), clamped to [0, 1]. Above 1 the guest says it was busy for less time than the
-     * host ran its vCPUs: a vCPU can run on the host while the guest is idle (halt polling, the idle loop before
-     * it halts, interrupt work the guest counts as idle), or the guest lies. Neither means a process got more
-     * than the guest charged it, so the guest's figure stands (factor 1): a lying guest can only make its own
-     * figures smaller, never claim more than it ran. A guest that was never busy has nothing to scale (1).
+     * Δ host run / Δ guest busy (both ns, or both CPUs), clamped to [0, 1]. Above 1 the guest says it was busy
+     * for less time than the host ran its vCPUs: a vCPU can run on the host while the guest is idle (halt
+     * polling, the idle loop before it halts, interrupt work the guest counts as idle), or the guest lies.
+     * Neither means a process got more than the guest charged it, so the guest's figure stands (factor 1): a
+     * lying guest can only make its own figures smaller, never claim more than it ran. A guest that was never
+     * busy has nothing to scale (1).
      */
     public static double factor(double hostRun, double guestBusy) {
-        if (!(hostRun > 0)) {
-            return 0;
-        }
         if (!(guestBusy > 0)) {
             return 1;
+        }
+        if (!(hostRun > 0)) {
+            return 0;
         }
         return Math.min(1, hostRun / guestBusy);
     }

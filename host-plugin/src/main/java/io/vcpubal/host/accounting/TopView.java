@@ -27,7 +27,8 @@ public record TopView(List<VmRow> vms, List<ProcessRow> processes, List<ClassRow
                      long intervalMs) {}
 
     /** One guest process; {@code className} is the host-configured class the agent put it in, "-" for none. */
-    public record ProcessRow(String vm, int pid, String name, String className, double guestPercent, double hostPercent) {}
+    public record ProcessRow(String vm, int pid, String name, String className, double guestPercent,
+                             double hostPercent) {}
 
     /** One host-configured process class of a guest, from its cgroup's usage. */
     public record ClassRow(String vm, String className, double guestPercent, double hostPercent) {}

@@ -19,7 +19,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** {@code vcpubal-host top}: the busiest guest processes of all VMs, as the guest counts them and as the host ran them. */
+/** {@code vcpubal-host top}: the busiest guest processes of all VMs, as guests count them and as the host ran them. */
 @Command(name = "top", mixinStandardHelpOptions = true, sortOptions = false,
         description = {
             "Show the busiest processes of every VM's guest, refreshed like top(1) until interrupted, and the"
@@ -90,7 +90,8 @@ public final class TopCommand implements Callable<Integer> {
     /** Bounds picocli's types do not check; a violation exits 2 with the usage, as other bad arguments do. */
     void check() {
         if (!(interval >= 0.1) || Double.isInfinite(interval)) {
-            throw new ParameterException(spec.commandLine(), "--interval must be at least 0.1 seconds, not " + interval);
+            throw new ParameterException(spec.commandLine(), "--interval must be at least 0.1 seconds, not "
+                    + interval);
         }
         if (iterations != null && iterations < 1) {
             throw new ParameterException(spec.commandLine(), "-n/--iterations must be at least 1, not " + iterations);

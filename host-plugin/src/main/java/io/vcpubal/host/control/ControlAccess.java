@@ -52,6 +52,7 @@ final class ControlAccess {
             return who + " may only ask for status or top; " + op + " needs " + full;
         }
         return who + " may not use the vcpubal-host control socket: only " + full + " may"
-                + (readOnly == null ? "" : ", and for status or top a process whose primary group is " + readOnly.getName());
+                + (readOnly == null ? "" : ", and for status or top a process whose primary group is "
+                        + readOnly.getName());
     }
 }
