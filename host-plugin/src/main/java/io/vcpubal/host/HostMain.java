@@ -7,6 +7,7 @@ import io.vcpubal.host.cli.RemoveVmCommand;
 import io.vcpubal.host.cli.RunCommand;
 import io.vcpubal.host.cli.SetWeightCommand;
 import io.vcpubal.host.cli.StatusCommand;
+import io.vcpubal.host.cli.TopCommand;
 import io.vcpubal.protocol.ProtocolVersion;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -15,8 +16,8 @@ import picocli.CommandLine.Command;
 @Command(name = "vcpubal-host", mixinStandardHelpOptions = true, versionProvider = HostMain.Version.class,
         description = "Gives each VM a share of the host's CPUs by weight, keeps that many vCPUs online in the"
                 + " guest (through the vcpubal agent) and pins each online vCPU to its own host CPU.",
-        subcommands = {RunCommand.class, StatusCommand.class, SetWeightCommand.class, AddVmCommand.class,
-                RemoveVmCommand.class, NotifyCommand.class, PlanCommand.class,
+        subcommands = {RunCommand.class, StatusCommand.class, TopCommand.class, SetWeightCommand.class,
+                AddVmCommand.class, RemoveVmCommand.class, NotifyCommand.class, PlanCommand.class,
                 CommandLine.HelpCommand.class})
 public final class HostMain implements Runnable {
     @CommandLine.Spec

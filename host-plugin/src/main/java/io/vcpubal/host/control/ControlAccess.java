@@ -8,8 +8,8 @@ import jdk.net.UnixDomainPrincipal;
 
 /**
  * Who may do what on the control socket, from the peer's credentials (SO_PEERCRED): root and the daemon's
- * own user may do everything; a peer whose group is the read-only group may only ask for status; anyone
- * else nothing.
+ * own user may do everything; a peer whose group is the read-only group may only ask for status and top;
+ * anyone else nothing.
  *
  * <p>SO_PEERCRED carries the connecting process's effective user and primary group, not its supplementary
  * groups, so "member of the read-only group" means: that group is the process's primary group (the user's
@@ -18,7 +18,7 @@ import jdk.net.UnixDomainPrincipal;
  */
 final class ControlAccess {
     /** Ops a read-only peer may run. */
-    static final Set<String> READ_ONLY_OPS = Set.of("status");
+    static final Set<String> READ_ONLY_OPS = Set.of("status", "top");
 
     enum Level { NONE, READ, FULL }
 
@@ -49,9 +49,10 @@ final class ControlAccess {
         String who = "user " + peer.user().getName() + " (primary group " + peer.group().getName() + ")";
         String full = "root or the daemon's user (" + self.getName() + ")";
         if (level == Level.READ) {
-            return who + " may only ask for status; " + op + " needs " + full;
+            return who + " may only ask for status or top; " + op + " needs " + full;
         }
         return who + " may not use the vcpubal-host control socket: only " + full + " may"
-                + (readOnly == null ? "" : ", and for status a process whose primary group is " + readOnly.getName());
+                + (readOnly == null ? "" : ", and for status or top a process whose primary group is "
+                        + readOnly.getName());
     }
 }

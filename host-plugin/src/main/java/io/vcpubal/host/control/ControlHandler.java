@@ -1,5 +1,6 @@
 package io.vcpubal.host.control;
 
+import io.vcpubal.host.accounting.TopView;
 import io.vcpubal.host.daemon.VmStatus;
 import java.util.List;
 
@@ -10,6 +11,11 @@ import java.util.List;
 public interface ControlHandler {
     /** The {@code status} op. */
     List<VmStatus> status() throws Exception;
+
+    /** The {@code top} op: at most {@code rows} processes (and as many classes) of all VMs, busiest first. */
+    default TopView top(int rows) throws Exception {
+        throw new UnsupportedOperationException("top is not supported here");
+    }
 
     /** The {@code set-weight} op. */
     void setWeight(String vm, int weight) throws Exception;

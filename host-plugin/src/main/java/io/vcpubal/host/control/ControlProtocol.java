@@ -5,6 +5,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
+import io.vcpubal.host.accounting.ProcessTable;
 import jdk.net.UnixDomainPrincipal;
 
 /**
@@ -12,6 +13,7 @@ import jdk.net.UnixDomainPrincipal;
  *
  * <pre>
  * {"op":"status"}                              -> {"ok":true,"vms":[...VmStatus...]}
+ * {"op":"top","rows":40}                       -> {"ok":true,"top":{...TopView...}} (rows optional, 1..256)
  * {"op":"set-weight","vm":"web","weight":512}  -> {"ok":true}
  * {"op":"add-vm","spec":"name=web,weight=512,qmp=/run/web.qmp,agent=/run/web.agent"} -> {"ok":true}
  * {"op":"remove-vm","vm":"web"}                -> {"ok":true} once the guest has its vCPUs back
@@ -21,6 +23,8 @@ import jdk.net.UnixDomainPrincipal;
  */
 final class ControlProtocol {
     static final Gson GSON = new Gson();
+    /** Rows of {@code top} when the request names none. */
+    static final int DEFAULT_TOP_ROWS = 40;
     /** What a libvirt domain name may look like here: printable, no spaces, and short enough to log. */
     private static final java.util.regex.Pattern DOMAIN_NAME = java.util.regex.Pattern.compile("[\\x21-\\x7e]{1,255}");
     private static final java.util.regex.Pattern EVENT = java.util.regex.Pattern.compile("[a-z][a-z_-]{0,31}");
@@ -51,12 +55,13 @@ final class ControlProtocol {
             }
             switch (op) {
                 case "status" -> out.add("vms", GSON.toJsonTree(handler.status()));
+                case "top" -> out.add("top", GSON.toJsonTree(handler.top(rows(req))));
                 case "set-weight" -> handler.setWeight(text(req, "vm"), integer(req, "weight"));
                 case "add-vm" -> handler.addVm(text(req, "spec"));
                 case "remove-vm" -> handler.removeVm(text(req, "vm"));
                 case "notify" -> handler.notify(bounded(req, "vm", DOMAIN_NAME), bounded(req, "event", EVENT));
-                default -> throw new IllegalArgumentException("unknown op '" + op + "' (known: status, set-weight,"
-                        + " add-vm, remove-vm, notify)");
+                default -> throw new IllegalArgumentException("unknown op '" + op + "' (known: status, top,"
+                        + " set-weight, add-vm, remove-vm, notify)");
             }
         } catch (Exception e) {
             return error(e.getMessage() == null ? e.toString() : e.getMessage());
@@ -96,6 +101,18 @@ final class ControlProtocol {
             throw new IllegalArgumentException("field '" + field + "' must match " + allowed.pattern());
         }
         return v;
+    }
+
+    /** {@code top}'s optional row bound. */
+    private static int rows(JsonObject req) {
+        if (!req.has("rows")) {
+            return DEFAULT_TOP_ROWS;
+        }
+        int rows = integer(req, "rows");
+        if (rows < 1 || rows > ProcessTable.DEFAULT_ROWS_IN_ALL) {
+            throw new IllegalArgumentException("field 'rows' must be 1.." + ProcessTable.DEFAULT_ROWS_IN_ALL);
+        }
+        return rows;
     }
 
     private static int integer(JsonObject req, String field) {

@@ -35,7 +35,7 @@ import org.slf4j.LoggerFactory;
  *   <li>The socket appears with its final mode: 0600, or 0660 with the read-only group when one is
  *       configured ({@link StagedSocket}).</li>
  *   <li>Each request is checked against the peer's credentials ({@link ControlAccess}): root and the
- *       daemon's user may do everything, the read-only group (as primary group) only {@code status}.</li>
+ *       daemon's user may do everything, the read-only group (as primary group) only {@code status} and {@code top}.</li>
  *   <li>A request is at most {@value #MAX_REQUEST_BYTES} bytes and must arrive within the I/O timeout
  *       (default 2 s); the answer must be taken within it too. Up to {@value #MAX_CONNECTIONS} connections
  *       are served at once, so a silent or endless client holds one slot for at most the timeout and never
@@ -111,6 +111,11 @@ public final class ControlServer implements AutoCloseable {
             @Override
             public List<VmStatus> status() throws Exception {
                 return daemon.status();
+            }
+
+            @Override
+            public io.vcpubal.host.accounting.TopView top(int rows) {
+                return daemon.top(rows);
             }
 
             @Override

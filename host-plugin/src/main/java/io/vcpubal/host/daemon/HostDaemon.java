@@ -141,6 +141,10 @@ public final class HostDaemon implements AutoCloseable {
     /** The plan the previous round carried out: a set-weight re-plans between rounds, and counts as a re-plan too. */
     private Plan roundPlan;
     private Plan loggedPlan;
+    // --- accounting (policy-host): guest-view vs host-true CPU for `vcpubal-host top` ---
+    private final io.vcpubal.host.accounting.HostAccounting accounting =
+            new io.vcpubal.host.accounting.HostAccounting(java.nio.file.Path.of("/"));
+    // --- end accounting ---
     /** Where rounds, balloons and renewals are reported for metrics; set before {@link #start}. */
     private volatile DaemonEvents events = DaemonEvents.NONE;
 
@@ -215,7 +219,7 @@ public final class HostDaemon implements AutoCloseable {
         backend.attach(vm);
         GuestLink link = vm.agentSocket() == null ? null
                 : new GuestLink(vm.name(), vm.agentSocket(), ticker, l -> requestReconcile());
-        if (link != null && (config.demandAware() || policies.enabled())) {
+        if (link != null) { // every report: accounting, and demand or classes when they are on
             link.onFacts(facts -> factsArrived(vm.name(), link, facts));
         }
         vms.put(vm.name(), new VmState(vm, link, origin));
@@ -223,12 +227,32 @@ public final class HostDaemon implements AutoCloseable {
 
     /** On the event loop: a facts report moves the VM's demand; a change re-plans in the next round. */
     private void factsArrived(String vm, GuestLink link, GuestFacts facts) {
+        // --- accounting (policy-host): sample its vCPU threads' schedstat (no hypervisor call) with the report ---
+        VmProcess observed;
+        synchronized (lock) {
+            VmState s = vms.get(vm);
+            if (s == null || s.link != link) {
+                return;
+            }
+            observed = s.process;
+        }
+        accounting.offer(vm, facts, observed);
+        if (!config.demandAware() && !policies.enabled()) {
+            return;
+        }
+        // --- end accounting ---
+        java.util.Optional<io.vcpubal.host.accounting.HostTrue.Interval> measured = accounting.latest(vm);
         boolean changed;
         synchronized (lock) {
             VmState s = vms.get(vm);
             if (s == null || s.link != link || s.maxVcpus() == 0) {
                 return;
             }
+            // what the host saw of its vCPUs bounds what the guest may claim, and tells host-true from guest view
+            measured.ifPresent(m -> {
+                s.hostFactor = m.factor() >= 0 ? m.factor() : Double.NaN;
+                s.wantCpus = m.wantCpus() >= 0 ? m.wantCpus() : Double.NaN;
+            });
             changed = false;
             if (config.demandAware()) {
                 double before = s.demand.demand(s.maxVcpus());
@@ -381,6 +405,7 @@ public final class HostDaemon implements AutoCloseable {
             replanLocked();
         }
         events.removed(vm);
+        accounting.forget(vm); // accounting (policy-host)
         LOG.info("VM {} released: {}", vm, why);
         requestReconcile();
     }
@@ -503,6 +528,18 @@ public final class HostDaemon implements AutoCloseable {
         }
         return out;
     }
+
+    // --- accounting (policy-host) ---
+    /** {@code top}: the busiest guest processes and classes of all VMs, guest-view and host-true; no I/O. */
+    public io.vcpubal.host.accounting.TopView top(int rows) {
+        return accounting.top(rows);
+    }
+
+    /** What the host measured of {@code vm}'s vCPUs over its last report interval (factor, run, want). */
+    public java.util.Optional<io.vcpubal.host.accounting.HostTrue.Interval> hostAccounting(String vm) {
+        return accounting.latest(vm);
+    }
+    // --- end accounting ---
 
     /** The current plan of one VM, null when it has none (tests and the lab). */
     public VmPlan planOf(String vm) {

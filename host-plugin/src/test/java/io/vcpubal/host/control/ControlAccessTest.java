@@ -55,13 +55,13 @@ class ControlAccessTest {
                 new Case("the read-only group may ask for status", WITH_READ_ONLY_GROUP, peer("alice", "vcpubal-ro"),
                         "status", null),
                 new Case("the read-only group may not set weights", WITH_READ_ONLY_GROUP, peer("alice", "vcpubal-ro"),
-                        "set-weight", "user alice (primary group vcpubal-ro) may only ask for status; set-weight needs"
+                        "set-weight", "user alice (primary group vcpubal-ro) may only ask for status or top; set-weight needs"
                                 + " root or the daemon's user (vcpubal)"),
                 new Case("without a read-only group that group is nobody special", WITHOUT,
                         peer("alice", "vcpubal-ro"), "status", "user alice (primary group vcpubal-ro) may not use the"
                                 + " vcpubal-host control socket: only root or the daemon's user (vcpubal) may"),
                 new Case("a stranger may not even ask for status", WITH_READ_ONLY_GROUP, peer("bob", "users"), "status",
-                        stranger + ", and for status a process whose primary group is vcpubal-ro"),
+                        stranger + ", and for status or top a process whose primary group is vcpubal-ro"),
                 new Case("a stranger without read-only group configured", WITHOUT, peer("bob", "users"), "set-weight",
                         stranger));
     }

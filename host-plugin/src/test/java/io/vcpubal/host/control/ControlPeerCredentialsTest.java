@@ -43,7 +43,7 @@ class ControlPeerCredentialsTest {
     void theReadOnlyGroupMayAskForStatusButNotSetWeights() throws Exception {
         try (ControlServer server = new ControlServer(sock, "daemon", handler)) {
             assertEquals("{\"vms\":[],\"ok\":true}", asNobody(READ_ONLY_GID, "{\"op\":\"status\"}"));
-            assertEquals("{\"ok\":false,\"error\":\"user nobody (primary group daemon) may only ask for status;"
+            assertEquals("{\"ok\":false,\"error\":\"user nobody (primary group daemon) may only ask for status or top;"
                             + " set-weight needs root or the daemon's user (root)\"}",
                     asNobody(READ_ONLY_GID, "{\"op\":\"set-weight\",\"vm\":\"a\",\"weight\":9}"));
             assertEquals(List.of(), handler.weights);
@@ -54,7 +54,7 @@ class ControlPeerCredentialsTest {
     void aSupplementaryMemberPassesTheModeButIsRefusedByName() throws Exception {
         try (ControlServer server = new ControlServer(sock, "daemon", handler)) {
             assertEquals("{\"ok\":false,\"error\":\"user nobody (primary group nogroup) may not use the vcpubal-host"
-                            + " control socket: only root or the daemon's user (root) may, and for status a process"
+                            + " control socket: only root or the daemon's user (root) may, and for status or top a process"
                             + " whose primary group is daemon\"}",
                     asNobody("65534", "{\"op\":\"status\"}", "--groups=" + READ_ONLY_GID));
         }

@@ -2,6 +2,7 @@ package io.vcpubal.host.control;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
+import io.vcpubal.host.accounting.TopView;
 import io.vcpubal.host.daemon.VmStatus;
 import java.util.ArrayList;
 import java.util.List;
@@ -23,6 +24,12 @@ class ControlProtocolTest {
         public List<VmStatus> status() {
             calls.add("status");
             return List.of();
+        }
+
+        @Override
+        public TopView top(int rows) {
+            calls.add("top " + rows);
+            return new TopView(List.of(), List.of(), List.of());
         }
 
         @Override
@@ -59,13 +66,21 @@ class ControlProtocolTest {
     static Stream<Case> cases() {
         return Stream.of(
                 new Case("status", ROOT, "{\"op\":\"status\"}", "{\"vms\":[],\"ok\":true}", List.of("status")),
+                new Case("top", ROOT, "{\"op\":\"top\"}",
+                        "{\"top\":{\"vms\":[],\"processes\":[],\"classes\":[]},\"ok\":true}", List.of("top 40")),
+                new Case("top with a row bound", ROOT, "{\"op\":\"top\",\"rows\":5}",
+                        "{\"top\":{\"vms\":[],\"processes\":[],\"classes\":[]},\"ok\":true}", List.of("top 5")),
+                new Case("top with a row bound out of range", ROOT, "{\"op\":\"top\",\"rows\":0}",
+                        "{\"ok\":false,\"error\":\"field 'rows' must be 1..256\"}", List.of()),
+                new Case("a reader may ask for top", READER, "{\"op\":\"top\",\"rows\":256}",
+                        "{\"top\":{\"vms\":[],\"processes\":[],\"classes\":[]},\"ok\":true}", List.of("top 256")),
                 new Case("set-weight", ROOT, "{\"op\":\"set-weight\",\"vm\":\"web\",\"weight\":512}", "{\"ok\":true}",
                         List.of("set-weight web 512")),
                 new Case("the handler's refusal is the error", ROOT, "{\"op\":\"set-weight\",\"vm\":\"nope\",\"weight\":1}",
                         "{\"ok\":false,\"error\":\"no VM named 'nope' (known: [web])\"}", List.of("set-weight nope 1")),
                 new Case("unknown op", ROOT, "{\"op\":\"reboot\"}",
-                        "{\"ok\":false,\"error\":\"unknown op 'reboot' (known: status, set-weight, add-vm, remove-vm,"
-                                + " notify)\"}", List.of()),
+                        "{\"ok\":false,\"error\":\"unknown op 'reboot' (known: status, top, set-weight, add-vm,"
+                                + " remove-vm, notify)\"}", List.of()),
                 new Case("add-vm", ROOT, "{\"op\":\"add-vm\",\"spec\":\"name=db,weight=2,qmp=/q\"}", "{\"ok\":true}",
                         List.of("add-vm name=db,weight=2,qmp=/q")),
                 new Case("remove-vm", ROOT, "{\"op\":\"remove-vm\",\"vm\":\"db\"}", "{\"ok\":true}",
@@ -76,7 +91,7 @@ class ControlProtocolTest {
                         + "\"started; rm -rf\"}", "{\"ok\":false,\"error\":\"field 'event' must match [a-z][a-z_-]{0,31}\"}",
                         List.of()),
                 new Case("a reader may not add VMs", READER, "{\"op\":\"add-vm\",\"spec\":\"name=db,weight=2,qmp=/q\"}",
-                        "{\"ok\":false,\"error\":\"user alice (primary group vcpubal-ro) may only ask for status;"
+                        "{\"ok\":false,\"error\":\"user alice (primary group vcpubal-ro) may only ask for status or top;"
                                 + " add-vm needs root or the daemon's user (vcpubal)\"}", List.of()),
                 new Case("no op", ROOT, "{}", "{\"ok\":false,\"error\":\"request needs a string field 'op'\"}", List.of()),
                 new Case("weight missing", ROOT, "{\"op\":\"set-weight\",\"vm\":\"web\"}",
@@ -88,11 +103,11 @@ class ControlProtocolTest {
                 new Case("a reader may ask for status", READER, "{\"op\":\"status\"}", "{\"vms\":[],\"ok\":true}",
                         List.of("status")),
                 new Case("a reader may not set weights", READER, "{\"op\":\"set-weight\",\"vm\":\"web\",\"weight\":1}",
-                        "{\"ok\":false,\"error\":\"user alice (primary group vcpubal-ro) may only ask for status;"
+                        "{\"ok\":false,\"error\":\"user alice (primary group vcpubal-ro) may only ask for status or top;"
                                 + " set-weight needs root or the daemon's user (vcpubal)\"}", List.of()),
                 new Case("a stranger is refused before the request is parsed", STRANGER, "garbage",
                         "{\"ok\":false,\"error\":\"user bob (primary group users) may not use the vcpubal-host control"
-                                + " socket: only root or the daemon's user (vcpubal) may, and for status a process"
+                                + " socket: only root or the daemon's user (vcpubal) may, and for status or top a process"
                                 + " whose primary group is vcpubal-ro\"}", List.of()));
     }
 

@@ -6,7 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.google.gson.Gson;
 import com.google.gson.JsonObject;
+import io.vcpubal.host.accounting.TopView;
+import io.vcpubal.host.accounting.TopViews;
 import java.io.IOException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
@@ -49,6 +52,14 @@ class ControlServerTest {
             assertTrue(ControlClient.request(sock(), w).get("ok").getAsBoolean());
             assertEquals(List.of("web=512"), handler.weights);
             assertEquals(List.of("host.sock", "host.sock.lock"), names(sock().getParent()), "no private dir left");
+        }
+    }
+
+    @Test
+    void topComesBackAsTheRowsTheDaemonHad() throws Exception {
+        try (ControlServer server = new ControlServer(sock(), null, handler)) {
+            JsonObject answer = ControlClient.request(sock(), op("top"));
+            assertEquals(TopViews.overcommitted(), new Gson().fromJson(answer.get("top"), TopView.class));
         }
     }
 

@@ -1,5 +1,7 @@
 package io.vcpubal.host.control;
 
+import io.vcpubal.host.accounting.TopView;
+import io.vcpubal.host.accounting.TopViews;
 import io.vcpubal.host.daemon.VmStatus;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -11,6 +13,11 @@ final class RecordingHandler implements ControlHandler {
     @Override
     public List<VmStatus> status() {
         return List.of();
+    }
+
+    @Override
+    public TopView top(int rows) {
+        return TopViews.overcommitted();
     }
 
     @Override
