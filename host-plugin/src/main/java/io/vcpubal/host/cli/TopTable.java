@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Locale;
 
 /** Renders a {@link TopView} as the text tables of {@code vcpubal-host top}: VMs, processes, classes. */
-final class TopTable {
+public final class TopTable {
     /** Widest a column gets; longer values are cut and end in {@value #CUT}. */
     static final int VM_WIDTH = 16;
     static final int NAME_WIDTH = 20;
@@ -18,7 +18,7 @@ final class TopTable {
     /** One column: its header, widest value (0 = any) and whether numbers are right-aligned in it. */
     private record Column(String header, int max, boolean right) {}
 
-    static List<String> render(TopView view) {
+    public static List<String> render(TopView view) {
         List<String> out = new ArrayList<>();
         if (view.vms().isEmpty() && view.processes().isEmpty()) {
             out.add("no rows yet: a VM shows once the host has seen its agent bring two new process lists (within"

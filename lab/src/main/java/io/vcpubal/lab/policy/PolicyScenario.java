@@ -215,8 +215,9 @@ public final class PolicyScenario {
         return c == null ? 0 : c.getUsageUs();
     }
 
+    /** What {@code vcpubal-host top} prints now (the same renderer, fed by this daemon). */
     private String topText() {
-        return "(top not wired yet)";
+        return String.join("\n", io.vcpubal.host.cli.TopTable.render(daemon.top(20)));
     }
 
     private static void await(String what, BooleanSupplier condition) throws InterruptedException {
