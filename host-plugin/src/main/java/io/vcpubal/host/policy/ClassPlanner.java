@@ -77,7 +77,7 @@ public final class ClassPlanner {
             for (ClassConfig c : vm.classes()) {
                 double x = demand.get(vm.vm()).get(c.name());
                 if (c.importance() == Importance.LOW) {
-                    lowShares += x * f >= ACTIVE_CPUS ? c.shares() : 0;
+                    lowShares += x * f >= ACTIVE_CPUS || vm.throttled().contains(c.name()) ? c.shares() : 0;
                 } else if (x * f >= ACTIVE_CPUS) {
                     v += x;
                 }
@@ -94,7 +94,9 @@ public final class ClassPlanner {
             boolean lowActive = false;
             List<ClassSetting> settings = new ArrayList<>();
             for (ClassConfig c : vm.classes()) {
-                boolean active = demand.get(vm.vm()).get(c.name()) * f >= ACTIVE_CPUS;
+                boolean active = demand.get(vm.vm()).get(c.name()) * f >= ACTIVE_CPUS
+                        // a low class held back by its quota wants more than it got: it stays busy
+                        || c.importance() == Importance.LOW && vm.throttled().contains(c.name());
                 if (c.importance() == Importance.LOW) {
                     lowActive |= active;
                     // active low classes split the free CPU by shares; an idle one may use all of it, so that

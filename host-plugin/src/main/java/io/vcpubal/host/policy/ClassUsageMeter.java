@@ -24,7 +24,7 @@ public final class ClassUsageMeter {
     /** Longer gaps between reports restart the interval: a rate over them says nothing about now. */
     private static final double MAX_INTERVAL_S = 60;
 
-    private record Sample(long atMs, double rest, Map<String, Double> classes) {}
+    private record Sample(long atMs, double rest, Map<String, Double> classes, java.util.Set<String> throttled) {}
 
     private final Deque<Sample> recent = new ArrayDeque<>();
     private GuestFacts previous;
@@ -44,9 +44,12 @@ public final class ClassUsageMeter {
             return;
         }
         Map<String, Long> before = new HashMap<>();
+        Map<String, Long> throttledBefore = new HashMap<>();
         for (ClassState c : prev.getClassesList()) {
             before.put(c.getName(), c.getUsageUs());
+            throttledBefore.put(c.getName(), c.getThrottledUs());
         }
+        java.util.Set<String> throttled = new java.util.HashSet<>();
         Map<String, Double> classes = new HashMap<>();
         double classSum = 0;
         for (ClassState c : facts.getClassesList()) {
@@ -56,6 +59,9 @@ public final class ClassUsageMeter {
             }
             double cpus = clamp((c.getUsageUs() - b) / 1e6 / dt, maxVcpus);
             classes.put(c.getName(), cpus);
+            if (c.getThrottledUs() > throttledBefore.getOrDefault(c.getName(), Long.MAX_VALUE)) {
+                throttled.add(c.getName());
+            }
             classSum += cpus;
         }
         // the cgroup root's usage is precise; tick counts charge whole ticks, which a throttled class misleads
@@ -63,7 +69,7 @@ public final class ClassUsageMeter {
                 && facts.getCgroupUsageUs() >= prev.getCgroupUsageUs();
         double busy = clamp(precise ? (facts.getCgroupUsageUs() - prev.getCgroupUsageUs()) / 1e6 / dt
                 : busyTicks(facts, prev) / Math.max(1, facts.getUserHz()) / dt, maxVcpus);
-        recent.addLast(new Sample(nowMs, Math.max(0, busy - classSum), classes));
+        recent.addLast(new Sample(nowMs, Math.max(0, busy - classSum), classes, throttled));
     }
 
     /** CPUs the VM's unmatched processes used, highest of the hold. */
@@ -77,6 +83,13 @@ public final class ClassUsageMeter {
         for (Sample s : recent) {
             s.classes().forEach((k, v) -> out.merge(k, v, Math::max));
         }
+        return out;
+    }
+
+    /** Classes whose quota the guest's kernel enforced within the hold: they want more than they got. */
+    public java.util.Set<String> throttledClasses() {
+        java.util.Set<String> out = new java.util.HashSet<>();
+        recent.forEach(s -> out.addAll(s.throttled()));
         return out;
     }
 

@@ -16,13 +16,16 @@ import java.util.Objects;
  * @param hostFactor host-true CPU per guest-view CPU of this VM (its vCPU threads' run time over its guest's busy
  *                  time, 0..1), or NaN when unknown: whether a class is active is judged on host-true CPU, since
  *                  a guest whose vCPUs wait on the host counts the waiting as its processes' time
+ * @param throttled the classes whose quota held them back lately: a low class held to a small quota uses little
+ *                  but is not idle (only the guest's own VM is affected by what it says here)
  */
 public record VmLoad(String vm, long weight, int maxVcpus, List<ClassConfig> classes, double restCpus,
-                     Map<String, Double> classCpus, double wantCpus, double hostFactor) {
+                     Map<String, Double> classCpus, double wantCpus, double hostFactor, java.util.Set<String> throttled) {
     public VmLoad {
         Objects.requireNonNull(vm, "vm");
         classes = List.copyOf(classes);
         classCpus = Map.copyOf(classCpus);
+        throttled = java.util.Set.copyOf(throttled);
         if (weight <= 0 || maxVcpus < 1) {
             throw new IllegalArgumentException("VM " + vm + ": weight and max vCPUs must be positive");
         }
@@ -30,12 +33,18 @@ public record VmLoad(String vm, long weight, int maxVcpus, List<ClassConfig> cla
 
     /** An idle VM with these classes (nothing measured yet). */
     public static VmLoad idle(String vm, long weight, int maxVcpus, List<ClassConfig> classes) {
-        return new VmLoad(vm, weight, maxVcpus, classes, 0, Map.of(), Double.NaN, Double.NaN);
+        return new VmLoad(vm, weight, maxVcpus, classes, 0, Map.of(), Double.NaN, Double.NaN, java.util.Set.of());
     }
 
     /** A VM without host measurements. */
     public VmLoad(String vm, long weight, int maxVcpus, List<ClassConfig> classes, double restCpus,
                   Map<String, Double> classCpus, double wantCpus) {
-        this(vm, weight, maxVcpus, classes, restCpus, classCpus, wantCpus, Double.NaN);
+        this(vm, weight, maxVcpus, classes, restCpus, classCpus, wantCpus, Double.NaN, java.util.Set.of());
+    }
+
+    /** A VM whose classes were not throttled. */
+    public VmLoad(String vm, long weight, int maxVcpus, List<ClassConfig> classes, double restCpus,
+                  Map<String, Double> classCpus, double wantCpus, double hostFactor) {
+        this(vm, weight, maxVcpus, classes, restCpus, classCpus, wantCpus, hostFactor, java.util.Set.of());
     }
 }

@@ -127,6 +127,21 @@ class ClassPlannerTest {
     }
 
     @Test
+    void aLowClassHeldToItsQuotaStaysBusy() {
+        // web takes both CPUs; batch, held to 1 %, uses next to nothing but was throttled
+        VmLoad held = new VmLoad("a", 256, 2, List.of(BATCH), 0, Map.of("batch", 0.01), Double.NaN, 1.0, java.util.Set.of("batch"));
+        ClassPlan p = ClassPlanner.plan(List.of(held, vm("b", List.of(WEB), 0, Map.of("web", 2.0))), 2);
+        assertEquals(1, p.vm("a").planningWeight(), "still busy with low work only: weight 1, not its own 256");
+        assertTrue(p.vm("a").setting("batch").active());
+        VmLoad quiet = new VmLoad("a", 256, 2, List.of(BATCH), 0, Map.of("batch", 0.01), Double.NaN, 1.0);
+        assertEquals(256, ClassPlanner.plan(List.of(quiet, vm("b", List.of(WEB), 0, Map.of("web", 2.0))), 2)
+                .vm("a").planningWeight(), "not throttled and quiet: idle");
+        // a guest claiming its high class was throttled gains nothing: only low classes count it
+        VmLoad claim = new VmLoad("b", 256, 2, List.of(WEB), 0, Map.of("web", 0.01), Double.NaN, 1.0, java.util.Set.of("web"));
+        assertFalse(ClassPlanner.plan(List.of(quiet, claim), 2).vm("b").wantsAll());
+    }
+
+    @Test
     void activityIsJudgedOnHostTrueCpu() {
         // a's unmatched processes seem to use 0.3 CPU, but its vCPUs ran only half the time the guest counted
         VmLoad inflated = new VmLoad("a", 100, 2, List.of(SHARE1), 0.3, Map.of("one", 1.6), Double.NaN, 0.5);

@@ -54,6 +54,21 @@ class ClassUsageMeterTest {
     }
 
     @Test
+    void aClassWhoseThrottledTimeGrewIsThrottledForTheHold() {
+        ClassUsageMeter m = new ClassUsageMeter();
+        GuestFacts f0 = at(10, 0, 0);
+        m.offer(f0, 10_000, 2);
+        GuestFacts f1 = at(11, 1, 10_000);
+        m.offer(f1.toBuilder().setClasses(0, f1.getClasses(0).toBuilder().setThrottledUs(900_000)).build(), 11_000, 2);
+        assertEquals(java.util.Set.of("batch"), m.throttledClasses());
+        for (int s = 12; s <= 15; s++) {
+            GuestFacts f = at(s, 1, 10_000);
+            m.offer(f.toBuilder().setClasses(0, f.getClasses(0).toBuilder().setThrottledUs(900_000)).build(), s * 1000L, 2);
+        }
+        assertTrue(m.throttledClasses().isEmpty(), "no more throttling for a hold: released");
+    }
+
+    @Test
     void aLyingGuestIsClampedToItsVcpus() {
         ClassUsageMeter m = new ClassUsageMeter();
         m.offer(at(10, 0, 0), 10_000, 2);

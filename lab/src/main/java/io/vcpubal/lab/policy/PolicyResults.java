@@ -6,7 +6,8 @@ package io.vcpubal.lab.policy;
  * @param aloneMs            b's high job with a idle
  * @param withoutPolicyMs    b's job beside a's batch, no policy
  * @param withPolicyMs       b's job beside a's low batch, idle-time policy
- * @param reactionMs         from b's job start to a's batch held to the smallest quota (-1: not seen)
+ * @param reactionMs         from b's job start (the host's exec call) to b planned onto every pCPU with a's batch
+ *                           limited to what is left (-1: not seen)
  * @param batchAloneCpus     host CPUs of a's batch while b idles, no policy
  * @param batchPolicyCpus    the same under the policy, after b's job
  * @param shareHostCpus      host-true CPUs of classes one (a) and three (b), shares 1:3
@@ -59,7 +60,7 @@ public record PolicyResults(double aloneMs, double withoutPolicyMs, double withP
                 withPolicyRatio(), withPolicyMs, idleTimeMet() ? "met" : "missed"));
         b.append(String.format("| a's batch while b idles, policy vs none | %.0f %% (%.2f vs %.2f host CPUs) | >= 90 %% | %s |%n",
                 100 * batchKept(), batchPolicyCpus, batchAloneCpus, batchMet() ? "met" : "missed"));
-        b.append(String.format("| reaction: b's job start to a's batch throttled | %d ms | <= 2 report periods | %s |%n",
+        b.append(String.format("| reaction: b's job start to b planned onto all pCPUs, a's batch limited | %d ms | <= 2 report periods | %s |%n",
                 reactionMs, reactionMs >= 0 && reactionMs <= 2_000 ? "met" : "missed"));
         b.append(String.format("| shares 1:3 in different VMs, host-true CPU | 1:%.2f (%.2f : %.2f CPUs) | 1:3 +-10 %% | %s |%n",
                 hostShareRatio(), shareHostCpus[0], shareHostCpus[1], shareMet() ? "met" : "missed"));
