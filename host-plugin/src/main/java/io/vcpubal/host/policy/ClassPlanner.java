@@ -35,6 +35,12 @@ public final class ClassPlanner {
      * processes' time, which would make a guest's idle daemons look busy exactly when CPU is scarce.
      */
     public static final double ACTIVE_CPUS = 0.2;
+    /**
+     * A VM's unmatched processes count as busy from half a CPU (host-true): they are everything the operator did
+     * not name — agents, pollers, kernel threads — whose background use would otherwise add the VM's whole weight
+     * beside its classes now and then, and flap the plan. Named classes count from {@link #ACTIVE_CPUS}.
+     */
+    public static final double REST_ACTIVE_CPUS = 0.5;
 
     private ClassPlanner() {}
 
@@ -73,7 +79,7 @@ public final class ClassPlanner {
         for (VmLoad vm : vms) {
             double f = factor.get(vm.vm());
             double r = rest.get(vm.vm());
-            double v = r * f >= ACTIVE_CPUS ? r : 0;
+            double v = r * f >= REST_ACTIVE_CPUS ? r : 0;
             for (ClassConfig c : vm.classes()) {
                 double x = demand.get(vm.vm()).get(c.name());
                 if (c.importance() == Importance.LOW) {
@@ -89,7 +95,7 @@ public final class ClassPlanner {
         Map<String, VmClassPlan> out = new HashMap<>();
         for (VmLoad vm : vms) {
             double f = factor.get(vm.vm());
-            long planning = rest.get(vm.vm()) * f >= ACTIVE_CPUS ? vm.weight() : 0;
+            long planning = rest.get(vm.vm()) * f >= REST_ACTIVE_CPUS ? vm.weight() : 0;
             boolean wantsAll = false;
             boolean lowActive = false;
             List<ClassSetting> settings = new ArrayList<>();

@@ -50,6 +50,9 @@ class ClassPlannerTest {
                         1, 256, 50_000),
                 new Case("agent-sized noise below the activity threshold is not demand",
                         List.of(vm("a", List.of(BATCH), 0.1, Map.of("batch", 2.0)), vm("b", List.of(WEB), 0.15, Map.of("web", 0.1))),
+                        1, 256, 0),
+                new Case("background below half a CPU in b does not hold a's batch back",
+                        List.of(vm("a", List.of(BATCH), 0, Map.of("batch", 2.0)), vm("b", List.of(WEB), 0.45, Map.of())),
                         1, 256, 0));
     }
 
@@ -143,14 +146,14 @@ class ClassPlannerTest {
 
     @Test
     void activityIsJudgedOnHostTrueCpu() {
-        // a's unmatched processes seem to use 0.3 CPU, but its vCPUs ran only half the time the guest counted
-        VmLoad inflated = new VmLoad("a", 100, 2, List.of(SHARE1), 0.3, Map.of("one", 1.6), Double.NaN, 0.5);
+        // a's unmatched processes seem to use 0.8 CPU, but its vCPUs ran only half the time the guest counted
+        VmLoad inflated = new VmLoad("a", 100, 2, List.of(SHARE1), 0.8, Map.of("one", 1.2), Double.NaN, 0.5);
         VmLoad b = vm("b", List.of(SHARE3), 0, Map.of("three", 2.0));
         ClassPlan p = ClassPlanner.plan(List.of(inflated, b), 2);
-        assertEquals(100, p.vm("a").planningWeight(), "the rest is 0.15 host-true CPUs: idle");
-        VmLoad real = new VmLoad("a", 100, 2, List.of(SHARE1), 0.3, Map.of("one", 1.6), Double.NaN, 1.0);
+        assertEquals(100, p.vm("a").planningWeight(), "the rest is 0.4 host-true CPUs: background");
+        VmLoad real = new VmLoad("a", 100, 2, List.of(SHARE1), 0.8, Map.of("one", 1.2), Double.NaN, 1.0);
         assertEquals(200, ClassPlanner.plan(List.of(real, b), 2).vm("a").planningWeight(), "all of it ran: active");
-        VmLoad odd = new VmLoad("a", 100, 2, List.of(SHARE1), 0.3, Map.of("one", 1.6), Double.NaN, 7.0);
+        VmLoad odd = new VmLoad("a", 100, 2, List.of(SHARE1), 0.8, Map.of("one", 1.2), Double.NaN, 7.0);
         assertEquals(200, ClassPlanner.plan(List.of(odd, b), 2).vm("a").planningWeight(), "a factor above 1 reads as 1");
     }
 
