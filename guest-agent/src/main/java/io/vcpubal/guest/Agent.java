@@ -152,7 +152,12 @@ public final class Agent implements AutoCloseable {
             // New processes join their class a quarter period after they start, so the next report already
             // shows their use there: a high class that wakes is seen one report period later, not two.
             long scanMs = Math.max(MIN_CLASS_SCAN_MS, config.reportPeriodMs() / 4);
-            timer.scheduleAtFixedRate(this::scanClasses, scanMs, scanMs, TimeUnit.MILLISECONDS);
+            timer.scheduleAtFixedRate(() -> {
+                scanClasses();
+                if (classes.woke()) {
+                    report(); // a class woke: the host hears it now, not at the end of the period
+                }
+            }, scanMs, scanMs, TimeUnit.MILLISECONDS);
         }
         connect(init);
     }
@@ -187,6 +192,7 @@ public final class Agent implements AutoCloseable {
     private void report() {
         if (classes != null) {
             scanClasses(); // before the facts, so they show processes started since the last scan in their classes
+            classes.woke(); // this report shows them
         }
         try {
             long readAt = System.nanoTime();

@@ -63,6 +63,8 @@ public final class ProcessClasses implements ClassView {
     private final int selfPid;
     private final Clock clock;
     private List<ClassSpec> inForce = List.of();
+    /** The classes that had processes at the last {@link #woke} call. */
+    private Set<String> populatedBefore = Set.of();
     private final Map<Integer, Seen> seen = new HashMap<>();
     private Instant deadline;
     private boolean stopped;
@@ -134,6 +136,22 @@ public final class ProcessClasses implements ClassView {
         if (!inForce.isEmpty()) {
             classifyNew();
         }
+    }
+
+    /**
+     * Whether a class that had no process at the last call has one now: the agent then reports at once rather
+     * than at the end of the period, so the host sees a high class wake within a scan period.
+     */
+    public synchronized boolean woke() {
+        Set<String> populated = new HashSet<>();
+        for (ClassSpec c : inForce) {
+            if (!groups.procs(groups.group(c.name())).isEmpty()) {
+                populated.add(c.name());
+            }
+        }
+        boolean woke = !populatedBefore.containsAll(populated);
+        populatedBefore = populated;
+        return woke;
     }
 
     /** The classes in force as the kernel has them, in the host's order (GuestFacts.classes). */

@@ -217,6 +217,20 @@ class ProcessClassesTest {
     }
 
     @Test
+    void aClassThatGetsItsFirstProcessWokeOnce() throws Exception {
+        classes.apply(set(web(), ProcessClass.newBuilder().setName("batch").setComm("batchjob")));
+        assertTrue(classes.woke(), "web got the guest's nginx");
+        assertFalse(classes.woke(), "once per wake-up; batch has no process yet");
+        CgroupTree.process(root, 102, 500, "batchjob", "batchjob\0", "/");
+        classes.scan();
+        assertTrue(classes.woke(), "batch has its first process: report at once");
+        assertFalse(classes.woke());
+        CgroupTree.process(root, 104, 502, "batchjob", "batchjob\0", "/");
+        classes.scan();
+        assertFalse(classes.woke(), "a second process is no wake-up");
+    }
+
+    @Test
     void aChildThatDoesNotMatchGoesBackToItsParentsOrigin() throws Exception {
         classes.apply(set(ProcessClass.newBuilder().setName("db").setComm("postgres")));
         // postgres forks a helper that execs something else: it starts in the class group.
