@@ -84,7 +84,10 @@ public final class PolicyScenario {
             startDaemon(List.of(ClassConfig.parse("name=batch,vm=a,cmdline=*batchjob*,importance=low,shares=256"),
                     ClassConfig.parse("name=burst,vm=b,cmdline=*burstjob*,importance=high,shares=256")), 256, 256);
             await("a's batch classified (2 processes)", () -> processesIn("a", "batch") >= 2);
-            await("a's batch unlimited while b idles", () -> quota("a", "batch") == 0);
+            // settled: the batch seen busy, unlimited, and borrowing what idle b lends
+            await("a's batch busy, unlimited and borrowing while b idles", () -> quota("a", "batch") == 0
+                    && daemon.classPlanOf("a").setting("batch").active() && daemon.planOf("a").share() > 1.5);
+            Thread.sleep(ClassUsageMeter.HOLD_MS);
             long t0 = System.nanoTime();
             long[] reacted = {-1};
             Thread watcher = new Thread(() -> {
