@@ -845,7 +845,10 @@ public final class HostDaemon implements AutoCloseable {
                     }
                 }
                 if (!tids.isEmpty() || s.weighted) {
-                    work.add(new Work(s.config.name(), s.plan.balancedShare(), s.plan.borrowsPool(), tids,
+                    // a VM busy only with idle-time work runs at the host's idle priority too: its vCPUs then
+                    // take nothing from a high job's vCPU on the shared pCPU, not even wake-ups
+                    boolean lowOnly = s.classPlan != null && s.classPlan.lowOnly();
+                    work.add(new Work(s.config.name(), s.plan.balancedShare(), s.plan.borrowsPool() || lowOnly, tids,
                             s.process.pid()));
                     s.weighted = !tids.isEmpty();
                 }

@@ -15,6 +15,12 @@ public record VmClassPlan(String vm, long planningWeight, boolean wantsAll, List
         classes = List.copyOf(classes);
     }
 
+    /** Busy with low-importance work alone: what it runs, it runs on CPU nobody else wants. */
+    public boolean lowOnly() {
+        return planningWeight == 1 && classes.stream().anyMatch(c -> c.active() && c.idle())
+                && classes.stream().noneMatch(c -> c.active() && !c.idle());
+    }
+
     public ClassSetting setting(String cls) {
         return classes.stream().filter(c -> c.cls().name().equals(cls)).findFirst().orElse(null);
     }

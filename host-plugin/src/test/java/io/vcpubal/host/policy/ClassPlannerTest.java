@@ -135,6 +135,8 @@ class ClassPlannerTest {
         VmLoad held = new VmLoad("a", 256, 2, List.of(BATCH), 0, Map.of("batch", 0.01), Double.NaN, 1.0, java.util.Set.of("batch"));
         ClassPlan p = ClassPlanner.plan(List.of(held, vm("b", List.of(WEB), 0, Map.of("web", 2.0))), 2);
         assertEquals(1, p.vm("a").planningWeight(), "still busy with low work only: weight 1, not its own 256");
+        assertTrue(p.vm("a").lowOnly(), "its pool vCPUs go to the host's idle priority");
+        assertFalse(p.vm("b").lowOnly());
         assertTrue(p.vm("a").setting("batch").active());
         VmLoad quiet = new VmLoad("a", 256, 2, List.of(BATCH), 0, Map.of("batch", 0.01), Double.NaN, 1.0);
         assertEquals(256, ClassPlanner.plan(List.of(quiet, vm("b", List.of(WEB), 0, Map.of("web", 2.0))), 2)
