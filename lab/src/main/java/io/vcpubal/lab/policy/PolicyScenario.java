@@ -124,7 +124,9 @@ public final class PolicyScenario {
                     ClassConfig.parse("name=three,vm=b,cmdline=*sharethree*,shares=300")), 100, 100);
             a.spawn(loops("shareone"));
             b.spawn(loops("sharethree"));
-            await("both classes busy and weighted 100:300", () -> processesIn("a", "one") >= 2
+            await(() -> "both classes busy and weighted 100:300; now: " + daemon.guestClasses("a") + " / "
+                    + daemon.guestClasses("b") + ", plans " + daemon.classPlanOf("a") + " / " + daemon.classPlanOf("b"),
+                    () -> processesIn("a", "one") >= 2
                     && processesIn("b", "three") >= 2 && planningWeight("a") == 100 && planningWeight("b") == 300);
             Thread.sleep(5_000); // the plan and the host's weights settle
             long guestA0 = usage("a", "one");
@@ -232,10 +234,15 @@ public final class PolicyScenario {
     }
 
     private static void await(String what, BooleanSupplier condition) throws InterruptedException {
+        await(() -> what, condition);
+    }
+
+    /** Waits for {@code condition}; on time-out the message says what was awaited and, from {@code what}, the state. */
+    private static void await(java.util.function.Supplier<String> what, BooleanSupplier condition) throws InterruptedException {
         long deadline = System.nanoTime() + T.toNanos();
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline) {
-                throw new LabException("policy scenario: timed out after " + T.toSeconds() + " s waiting for: " + what);
+                throw new LabException("policy scenario: timed out after " + T.toSeconds() + " s waiting for: " + what.get());
             }
             Thread.sleep(100);
         }
