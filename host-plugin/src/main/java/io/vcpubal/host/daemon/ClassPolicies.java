@@ -50,7 +50,7 @@ final class ClassPolicies {
             List<ClassConfig> mine = s.link != null && s.link.offersProcessClasses() ? forVm(s.config.name()) : List.of();
             loads.add(new VmLoad(s.config.name(), s.config.weight(), s.maxVcpus(), mine, s.classUsage.restCpus(),
                     s.classUsage.classCpus(), s.wantCpus, s.hostFactor,
-                    s.classUsage.throttledClasses(), s.classUsage.wokeClasses()));
+                    s.classUsage.throttledClasses()));
         }
         return ClassPlanner.plan(loads, totalCpus);
     }

@@ -102,9 +102,7 @@ public final class ClassPlanner {
             for (ClassConfig c : vm.classes()) {
                 boolean active = demand.get(vm.vm()).get(c.name()) * f >= ACTIVE_CPUS
                         // a low class held back by its quota wants more than it got: it stays busy
-                        || c.importance() == Importance.LOW && vm.throttled().contains(c.name())
-                        // a high class that just woke is planned for at once, before its use shows
-                        || c.importance() == Importance.HIGH && vm.woke().contains(c.name());
+                        || c.importance() == Importance.LOW && vm.throttled().contains(c.name());
                 if (c.importance() == Importance.LOW) {
                     lowActive |= active;
                     // active low classes split the free CPU by shares; an idle one may use all of it, so that

@@ -24,8 +24,7 @@ public final class ClassUsageMeter {
     /** Longer gaps between reports restart the interval: a rate over them says nothing about now. */
     private static final double MAX_INTERVAL_S = 60;
 
-    private record Sample(long atMs, double rest, Map<String, Double> classes, java.util.Set<String> throttled,
-                          java.util.Set<String> woke) {}
+    private record Sample(long atMs, double rest, Map<String, Double> classes, java.util.Set<String> throttled) {}
 
     private final Deque<Sample> recent = new ArrayDeque<>();
     private GuestFacts previous;
@@ -46,19 +45,11 @@ public final class ClassUsageMeter {
         }
         Map<String, Long> before = new HashMap<>();
         Map<String, Long> throttledBefore = new HashMap<>();
-        Map<String, Integer> processesBefore = new HashMap<>();
         for (ClassState c : prev.getClassesList()) {
             before.put(c.getName(), c.getUsageUs());
             throttledBefore.put(c.getName(), c.getThrottledUs());
-            processesBefore.put(c.getName(), c.getProcesses());
         }
         java.util.Set<String> throttled = new java.util.HashSet<>();
-        java.util.Set<String> woke = new java.util.HashSet<>();
-        for (ClassState c : facts.getClassesList()) {
-            if (c.getProcesses() > 0 && processesBefore.getOrDefault(c.getName(), 1) == 0) {
-                woke.add(c.getName()); // its first process: it has had no time to show its use yet
-            }
-        }
         Map<String, Double> classes = new HashMap<>();
         double classSum = 0;
         for (ClassState c : facts.getClassesList()) {
@@ -78,7 +69,7 @@ public final class ClassUsageMeter {
                 && facts.getCgroupUsageUs() >= prev.getCgroupUsageUs();
         double busy = clamp(precise ? (facts.getCgroupUsageUs() - prev.getCgroupUsageUs()) / 1e6 / dt
                 : busyTicks(facts, prev) / Math.max(1, facts.getUserHz()) / dt, maxVcpus);
-        recent.addLast(new Sample(nowMs, Math.max(0, busy - classSum), classes, throttled, woke));
+        recent.addLast(new Sample(nowMs, Math.max(0, busy - classSum), classes, throttled));
     }
 
     /** CPUs the VM's unmatched processes used, highest of the hold. */
@@ -99,13 +90,6 @@ public final class ClassUsageMeter {
     public java.util.Set<String> throttledClasses() {
         java.util.Set<String> out = new java.util.HashSet<>();
         recent.forEach(s -> out.addAll(s.throttled()));
-        return out;
-    }
-
-    /** Classes that got their first process within the hold (the agent reports such a wake-up at once). */
-    public java.util.Set<String> wokeClasses() {
-        java.util.Set<String> out = new java.util.HashSet<>();
-        recent.forEach(s -> out.addAll(s.woke()));
         return out;
     }
 

@@ -18,18 +18,14 @@ import java.util.Objects;
  *                  a guest whose vCPUs wait on the host counts the waiting as its processes' time
  * @param throttled the classes whose quota held them back lately: a low class held to a small quota uses little
  *                  but is not idle (only the guest's own VM is affected by what it says here)
- * @param woke      the classes that just got their first process: a high one counts as busy before its use shows
- *                  (a lie here lets a VM borrow what idle VMs leave, never another VM's entitlement)
  */
 public record VmLoad(String vm, long weight, int maxVcpus, List<ClassConfig> classes, double restCpus,
-                     Map<String, Double> classCpus, double wantCpus, double hostFactor, java.util.Set<String> throttled,
-                     java.util.Set<String> woke) {
+                     Map<String, Double> classCpus, double wantCpus, double hostFactor, java.util.Set<String> throttled) {
     public VmLoad {
         Objects.requireNonNull(vm, "vm");
         classes = List.copyOf(classes);
         classCpus = Map.copyOf(classCpus);
         throttled = java.util.Set.copyOf(throttled);
-        woke = java.util.Set.copyOf(woke);
         if (weight <= 0 || maxVcpus < 1) {
             throw new IllegalArgumentException("VM " + vm + ": weight and max vCPUs must be positive");
         }
@@ -37,24 +33,18 @@ public record VmLoad(String vm, long weight, int maxVcpus, List<ClassConfig> cla
 
     /** An idle VM with these classes (nothing measured yet). */
     public static VmLoad idle(String vm, long weight, int maxVcpus, List<ClassConfig> classes) {
-        return new VmLoad(vm, weight, maxVcpus, classes, 0, Map.of(), Double.NaN, Double.NaN, java.util.Set.of(), java.util.Set.of());
+        return new VmLoad(vm, weight, maxVcpus, classes, 0, Map.of(), Double.NaN, Double.NaN, java.util.Set.of());
     }
 
     /** A VM without host measurements. */
     public VmLoad(String vm, long weight, int maxVcpus, List<ClassConfig> classes, double restCpus,
                   Map<String, Double> classCpus, double wantCpus) {
-        this(vm, weight, maxVcpus, classes, restCpus, classCpus, wantCpus, Double.NaN, java.util.Set.of(), java.util.Set.of());
+        this(vm, weight, maxVcpus, classes, restCpus, classCpus, wantCpus, Double.NaN, java.util.Set.of());
     }
 
     /** A VM whose classes were not throttled. */
     public VmLoad(String vm, long weight, int maxVcpus, List<ClassConfig> classes, double restCpus,
                   Map<String, Double> classCpus, double wantCpus, double hostFactor) {
-        this(vm, weight, maxVcpus, classes, restCpus, classCpus, wantCpus, hostFactor, java.util.Set.of(), java.util.Set.of());
-    }
-
-    /** A VM none of whose classes just woke. */
-    public VmLoad(String vm, long weight, int maxVcpus, List<ClassConfig> classes, double restCpus,
-                  Map<String, Double> classCpus, double wantCpus, double hostFactor, java.util.Set<String> throttled) {
-        this(vm, weight, maxVcpus, classes, restCpus, classCpus, wantCpus, hostFactor, throttled, java.util.Set.of());
+        this(vm, weight, maxVcpus, classes, restCpus, classCpus, wantCpus, hostFactor, java.util.Set.of());
     }
 }

@@ -147,19 +147,6 @@ class ClassPlannerTest {
     }
 
     @Test
-    void aHighClassThatJustWokeIsPlannedForBeforeItsUseShows() {
-        VmLoad waking = new VmLoad("b", 256, 2, List.of(WEB), 0, Map.of("web", 0.0), Double.NaN, 1.0, java.util.Set.of(),
-                java.util.Set.of("web"));
-        ClassPlan p = ClassPlanner.plan(List.of(vm("a", List.of(BATCH), 0, Map.of("batch", 2.0)), waking), 2);
-        assertTrue(p.vm("b").wantsAll());
-        assertEquals(768, p.vm("b").planningWeight());
-        // a low class that wakes still has to show its use
-        VmLoad lowWaking = new VmLoad("a", 256, 2, List.of(BATCH), 0, Map.of("batch", 0.0), Double.NaN, 1.0,
-                java.util.Set.of(), java.util.Set.of("batch"));
-        assertFalse(ClassPlanner.plan(List.of(lowWaking, vm("b", List.of(WEB), 0, Map.of())), 2).vm("a").setting("batch").active());
-    }
-
-    @Test
     void activityIsJudgedOnHostTrueCpu() {
         // a's unmatched processes seem to use 0.8 CPU, but its vCPUs ran only half the time the guest counted
         VmLoad inflated = new VmLoad("a", 100, 2, List.of(SHARE1), 0.8, Map.of("one", 1.2), Double.NaN, 0.5);

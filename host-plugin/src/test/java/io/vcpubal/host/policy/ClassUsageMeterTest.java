@@ -69,21 +69,6 @@ class ClassUsageMeterTest {
     }
 
     @Test
-    void aClassThatGotItsFirstProcessWoke() {
-        ClassUsageMeter m = new ClassUsageMeter();
-        GuestFacts f0 = at(10, 0, 0);
-        m.offer(f0, 10_000, 2);
-        GuestFacts f1 = at(10.3, 0, 0);
-        m.offer(f1.toBuilder().setClasses(0, f1.getClasses(0).toBuilder().setProcesses(2)).build(), 10_300, 2);
-        assertEquals(java.util.Set.of("batch"), m.wokeClasses());
-        for (int s = 11; s <= 14; s++) {
-            GuestFacts f = at(s, 0, 0);
-            m.offer(f.toBuilder().setClasses(0, f.getClasses(0).toBuilder().setProcesses(2)).build(), s * 1000L, 2);
-        }
-        assertTrue(m.wokeClasses().isEmpty(), "a wake-up is held, then forgotten");
-    }
-
-    @Test
     void aLyingGuestIsClampedToItsVcpus() {
         ClassUsageMeter m = new ClassUsageMeter();
         m.offer(at(10, 0, 0), 10_000, 2);
