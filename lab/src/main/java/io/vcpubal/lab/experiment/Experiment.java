@@ -359,6 +359,11 @@ public final class Experiment {
                     Thread.sleep(5);
                 }
             }
+            if (mode.demandAware()) {
+                // Warm-ups end at different times: a guest still warming up borrows the vCPUs of one that waits,
+                // and would size its timed phase from them. Every guest idles now, so the plan returns to rest.
+                awaitRest(daemon.get(), restVcpus(guests), w);
+            }
             for (Guest g : guests) {
                 Files.createFile(g.shareDir().resolve(GUEST_CODE_DIR).resolve(start));
             }

@@ -31,9 +31,14 @@ import org.slf4j.LoggerFactory;
  * received (capped at that many frames of the bound). While the budget is spent, a CRC the stale check wants is
  * put off, and a frame that fails its CRC is skipped whole (up to a valid frame known to start inside it) rather
  * than by its magic. That weakens two rules above, for a sender that overspent only: frames hidden inside its
- * bogus frames are lost, and frames behind its stale headers wait. Hence {@code workBytes <=
- * }{@link #MAX_WORK_PER_BYTE}{@code * bytesReceived} in {@link FrameStats}. No legitimate stream comes near the
- * budget: it CRCs each byte about once.
+ * bogus frames are lost, and frames behind its stale headers wait. The overspent CRC leaves a debt (up to one
+ * frame of the bound) that a sender which then stops flooding would pay off only by sending eight times that
+ * much: a flood cut in the middle of planted headers kept the next agent's frames waiting for minutes. So time
+ * also pays: {@link #CREDIT_PER_SECOND_IN_FRAMES} frames of the bound per second of the event loop's ticker,
+ * and the debt is gone a second after the flood stops. Hence {@code workBytes <=
+ * }{@link #MAX_WORK_PER_BYTE}{@code * bytesReceived + (OVERHEAD + bound) * seconds} in {@link FrameStats}: at the
+ * host's bound, a megabyte of CRC a second (well under a millisecond of CPU). No legitimate stream comes near
+ * the budget: it CRCs each byte about once.
  *
  * <p>Each decoded payload is a retained slice; the next handler (the protobuf decoder) releases it.
  */
@@ -45,6 +50,10 @@ public final class FrameDecoder extends ByteToMessageDecoder {
      * after it (each byte at most twice), plus the two scans.
      */
     public static final int MAX_WORK_PER_BYTE = WORK_PER_BYTE + 5;
+    /** Frames of the bound a link's budget regains per second, whatever it sends. */
+    public static final int CREDIT_PER_SECOND_IN_FRAMES = 1;
+    /** Longest quiet a read is credited for: the budget's cap is reached long before. */
+    private static final long MAX_CREDITED_NANOS = 10_000_000_000L;
     /** Headers the stale check tracks at once behind a waiting frame. */
     static final int MAX_PENDING_HEADERS = 64;
 
@@ -54,11 +63,14 @@ public final class FrameDecoder extends ByteToMessageDecoder {
     private final int maxPayloadLength;
     private final FrameCounters counters;
     private final long maxCredit;
+    private final long creditPerSecond;
     private final PendingHeaders pending = new PendingHeaders(MAX_PENDING_HEADERS);
     /** CRC bytes still affordable; may go negative by one CRC. */
     private long credit;
     /** Bytes received on this channel: the stream position of the cumulation's writer index. */
     private long received;
+    /** The ticker's time of the last read, or NONE before the first. */
+    private long lastReadNanos = NONE;
     /** Stream position below which the stale check has scanned. */
     private long cursor;
     /** Stream position of a frame found intact by the stale check, or NONE. */
@@ -76,6 +88,7 @@ public final class FrameDecoder extends ByteToMessageDecoder {
         this.maxPayloadLength = FrameFormat.requireValidBound(maxPayloadLength);
         this.counters = counters;
         this.maxCredit = (long) WORK_PER_BYTE * (FrameFormat.OVERHEAD + maxPayloadLength);
+        this.creditPerSecond = (long) CREDIT_PER_SECOND_IN_FRAMES * (FrameFormat.OVERHEAD + maxPayloadLength);
     }
 
     /** What this decoder's counters saw so far (shared counters include other decoders). */
@@ -89,9 +102,17 @@ public final class FrameDecoder extends ByteToMessageDecoder {
             int bytes = buf.readableBytes();
             counters.received(bytes);
             received += bytes;
-            credit = Math.min(maxCredit, credit + (long) WORK_PER_BYTE * bytes);
+            credit = Math.min(maxCredit, credit + (long) WORK_PER_BYTE * bytes + timeCredit(ctx));
         }
         super.channelRead(ctx, msg);
+    }
+
+    /** The credit time earned since the last read ({@link #CREDIT_PER_SECOND_IN_FRAMES}). */
+    private long timeCredit(ChannelHandlerContext ctx) {
+        long now = ctx.executor().ticker().nanoTime();
+        long since = lastReadNanos == NONE ? 0 : Math.min(MAX_CREDITED_NANOS, Math.max(0, now - lastReadNanos));
+        lastReadNanos = now;
+        return creditPerSecond * since / 1_000_000_000L;
     }
 
     @Override

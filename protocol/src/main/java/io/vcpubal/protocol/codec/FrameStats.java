@@ -17,7 +17,7 @@ package io.vcpubal.protocol.codec;
  *                        frame behind them
  * @param workBytes       bytes the decoder examined: bytes fed to CRC32C plus bytes its two magic scans stepped
  *                        over; at most {@link FrameDecoder#MAX_WORK_PER_BYTE} times {@code bytesReceived}
- *                        whatever the sender does
+ *                        plus one frame of the bound per second, whatever the sender does
  * @param throttled       times a {@link ReadRateLimiter} stopped reading a link for the rest of a second
  */
 public record FrameStats(long bytesReceived, long frames, long frameBytes, long droppedBytes, long droppedFrames,
