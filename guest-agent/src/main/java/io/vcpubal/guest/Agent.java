@@ -25,6 +25,9 @@ import io.vcpubal.guest.link.GuestInfoReader;
 import io.vcpubal.guest.metrics.ProcessSampler;
 import io.vcpubal.guest.metrics.SystemSampler;
 import io.vcpubal.guest.policy.ClassAvailability;
+import io.vcpubal.guest.policy.ClassEnforcer;
+import io.vcpubal.guest.policy.systemd.Systemctl;
+import io.vcpubal.guest.policy.systemd.UnitClasses;
 import io.vcpubal.guest.policy.ClassGroups;
 import io.vcpubal.guest.policy.ClassView;
 import io.vcpubal.guest.policy.IdentityReader;
@@ -54,6 +57,8 @@ import org.slf4j.LoggerFactory;
 /** The running agent: wires balloon, lease, process classes, facts, notify socket and the host link. */
 public final class Agent implements AutoCloseable {
     private static final Logger LOG = LoggerFactory.getLogger(Agent.class);
+    /** A systemctl call of the unit classes: under TCG one takes ~0.2 s, a loaded manager can take seconds. */
+    private static final java.time.Duration SYSTEMCTL_DEADLINE = java.time.Duration.ofSeconds(10);
     /** Process classes are scanned at a quarter of the report period, but never more often than this. */
     private static final long MIN_CLASS_SCAN_MS = 250;
 
@@ -64,7 +69,7 @@ public final class Agent implements AutoCloseable {
     private final BalloonLease lease;
     private final ClassAvailability classesOffered;
     /** Null when this guest has no process classes ({@link #classesOffered} says why). */
-    private final ProcessClasses classes;
+    private final ClassEnforcer classes;
     private final ScheduledExecutorService timer;
     private final EventLoopGroup loop;
     private final AppContention noApps = new AppContention();
@@ -92,17 +97,23 @@ public final class Agent implements AutoCloseable {
         // After the fence: its probe may have mounted cgroup v2, which this one then finds.
         this.classesOffered = config.classes() ? ClassAvailability.probe(config.root(), Cgroup2Mount.LIBC)
                 : ClassAvailability.off("process classes are turned off in the agent's configuration");
-        this.classes = classesOffered.cgroupRoot()
-                .map(cg -> new ProcessClasses(new ClassGroups(cg, CpuSysfs.FILE_WRITER, fence, ClassGroups.RMDIR),
-                        new IdentityReader(config.root()), config.root(), (int) ProcessHandle.current().pid(),
-                        MonotonicClock.create()))
-                .orElse(null);
+        this.classes = classesOffered.cgroupRoot().map(cg -> classEnforcer(config, cg)).orElse(null);
         this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "vcpubal-timer");
             t.setDaemon(true);
             return t;
         });
         this.loop = new MultiThreadIoEventLoopGroup(1, NioIoHandler.newFactory());
+    }
+
+    private ClassEnforcer classEnforcer(AgentConfig config, Path cgroupRoot) {
+        int self = (int) ProcessHandle.current().pid();
+        if (classesOffered.systemd()) {
+            return new UnitClasses(Systemctl.process(SYSTEMCTL_DEADLINE), config.root(), cgroupRoot,
+                    UnitClasses.unitOf(config.root().resolve("proc"), self), MonotonicClock.create());
+        }
+        return new ProcessClasses(new ClassGroups(cgroupRoot, CpuSysfs.FILE_WRITER, fence, ClassGroups.RMDIR),
+                new IdentityReader(config.root()), config.root(), self, MonotonicClock.create());
     }
 
     /** Starts everything; the host link keeps retrying on its own. */

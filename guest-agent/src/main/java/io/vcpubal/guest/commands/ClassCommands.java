@@ -1,7 +1,7 @@
 package io.vcpubal.guest.commands;
 
 import io.vcpubal.guest.policy.ClassSpecs;
-import io.vcpubal.guest.policy.ProcessClasses;
+import io.vcpubal.guest.policy.ClassEnforcer;
 import io.vcpubal.protocol.v1.Command;
 import io.vcpubal.protocol.v1.CommandResult;
 import io.vcpubal.protocol.v1.Envelope;
@@ -14,10 +14,10 @@ import java.util.Objects;
  * naming the reason GuestInfo gave) rather than UNKNOWN_COMMAND, which would read as an old agent.
  */
 public final class ClassCommands {
-    private final ProcessClasses classes;
+    private final ClassEnforcer classes;
     private final String unavailable;
 
-    public ClassCommands(ProcessClasses classes) {
+    public ClassCommands(ClassEnforcer classes) {
         this.classes = Objects.requireNonNull(classes, "classes");
         this.unavailable = null;
     }

@@ -8,17 +8,16 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * Whether this guest can have process classes (GuestInfo.process_classes), and where its cgroup v2 root is.
+ * Whether this guest can have process classes (GuestInfo.process_classes), how, and where its cgroup v2 root is.
  *
  * @param cgroupRoot the mounted cgroup v2 root when available
  * @param unavailable why not (GuestInfo.process_classes_unavailable); empty when available
+ * @param systemd systemd runs the guest: classes are units ({@link io.vcpubal.guest.policy.systemd.UnitClasses}),
+ *     else the agent's own groups ({@link ProcessClasses})
  */
-public record ClassAvailability(Optional<Path> cgroupRoot, Optional<String> unavailable) {
-    public static final String SYSTEMD = "systemd manages this guest's cgroups; classes through unit properties"
-            + " are not supported yet";
-
+public record ClassAvailability(Optional<Path> cgroupRoot, Optional<String> unavailable, boolean systemd) {
     public static ClassAvailability off(String why) {
-        return new ClassAvailability(Optional.empty(), Optional.of(why));
+        return new ClassAvailability(Optional.empty(), Optional.of(why), false);
     }
 
     public boolean available() {
@@ -26,20 +25,20 @@ public record ClassAvailability(Optional<Path> cgroupRoot, Optional<String> unav
     }
 
     /**
-     * Probes as the fence does: not under systemd, a cgroup v2 hierarchy (mounted through {@code mounter} at
-     * {@code /sys/fs/cgroup} when none is), and {@code cpu} among its controllers.
+     * Probes: under systemd, the unified hierarchy systemd mounted (never one of the agent's) and systemctl;
+     * elsewhere a cgroup v2 hierarchy, mounted through {@code mounter} at {@code /sys/fs/cgroup} when none is
+     * (as the fence does). Both need {@code cpu} among the root's controllers.
      */
     public static ClassAvailability probe(Path root, Cgroup2Mount.Mounter mounter) {
-        if (Files.isDirectory(root.resolve("run/systemd/system"))) {
-            // Groups of the agent's next to systemd's slices would move processes out of their units behind
-            // systemd's back; the systemd way (CPUWeight= etc. on the units) is not built yet.
-            return off(SYSTEMD);
-        }
+        boolean systemd = Files.isDirectory(root.resolve("run/systemd/system"));
         try {
             Optional<Path> mounted = Cgroup2Mount.find(root);
             Path cgroupRoot;
             if (mounted.isPresent()) {
                 cgroupRoot = mounted.get();
+            } else if (systemd) {
+                return off("systemd runs this guest on cgroup v1 (legacy or hybrid hierarchy): units have no cgroup v2"
+                        + " cpu controller (boot with systemd.unified_cgroup_hierarchy=1)");
             } else {
                 cgroupRoot = root.resolve("sys/fs/cgroup");
                 if (!Files.isDirectory(cgroupRoot)) {
@@ -53,7 +52,11 @@ public record ClassAvailability(Optional<Path> cgroupRoot, Optional<String> unav
                 return off("the kernel offers no cpu controller in " + controllers
                         + " (bound to a cgroup v1 hierarchy, or CONFIG_CGROUP_SCHED off)");
             }
-            return new ClassAvailability(Optional.of(cgroupRoot), Optional.empty());
+            if (systemd && !Files.isExecutable(root.resolve("usr/bin/systemctl"))
+                    && !Files.isExecutable(root.resolve("bin/systemctl"))) {
+                return off("systemd runs this guest but there is no systemctl to set its units' properties with");
+            }
+            return new ClassAvailability(Optional.of(cgroupRoot), Optional.empty(), systemd);
         } catch (IOException e) {
             return off("cgroup v2 not usable: " + e.getMessage());
         }

@@ -6,10 +6,8 @@ import io.vcpubal.guest.sysfs.CpuSysfs;
 import io.vcpubal.protocol.Bounds;
 import io.vcpubal.protocol.v1.ClassState;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 
@@ -22,8 +20,8 @@ import java.util.stream.Stream;
  * only leaves and the root hold processes). On a fenced guest each new group gets the kept cpuset from the
  * fence ({@link CpuFence#confine}) before any process enters it.
  *
- * <p>Writes go through the injectable writer (tests fail them like the kernel does); reads of a file that is
- * missing (no cpu.idle before Linux 5.15) read as the kernel's default.
+ * <p>Writes go through the injectable writer (tests fail them like the kernel does); reads are
+ * {@link CgroupCpuFiles}'s.
  */
 public final class ClassGroups {
     public static final String PREFIX = CgroupFence.CLASS_PREFIX;
@@ -113,54 +111,18 @@ public final class ClassGroups {
 
     /** The pids in a group now; empty when the group is gone. */
     public List<Integer> procs(Path group) {
-        List<Integer> pids = new ArrayList<>();
-        for (String line : lines(group.resolve("cgroup.procs"))) {
-            try {
-                pids.add(Integer.parseInt(line.strip()));
-            } catch (NumberFormatException e) {
-                // blank line
-            }
-        }
-        return pids;
+        return CgroupCpuFiles.procs(group);
     }
 
     /** usage_usec of the root's cpu.stat: every task's CPU time; 0 when the kernel has none (before 5.x). */
     public long rootUsageUs() {
-        for (String line : lines(cgroupRoot.resolve("cpu.stat"))) {
-            String[] f = line.strip().split(" ");
-            if (f.length == 2 && f[0].equals("usage_usec")) {
-                return parse(f[1], 0);
-            }
-        }
-        return 0;
+        return CgroupCpuFiles.usageUs(cgroupRoot);
     }
 
     /** The group as the kernel has it: process count, cpu.stat usage and settings read back. */
     public ClassState state(String name) {
         Path g = group(name);
-        long usage = 0;
-        long throttled = 0;
-        // cpu.stat: "usage_usec 1234\nuser_usec ...\nthrottled_usec 56\n..."
-        for (String line : lines(g.resolve("cpu.stat"))) {
-            String[] f = line.strip().split(" ");
-            if (f.length == 2 && f[0].equals("usage_usec")) {
-                usage = parse(f[1], 0);
-            } else if (f.length == 2 && f[0].equals("throttled_usec")) {
-                throttled = parse(f[1], 0);
-            }
-        }
-        // cpu.max: "max 100000" or "50000 100000"
-        String[] max = first(g.resolve("cpu.max")).split(" ");
-        long quota = max[0].equals("max") ? 0 : parse(max[0], 0);
-        return ClassState.newBuilder()
-                .setName(name)
-                .setProcesses(procs(g).size())
-                .setUsageUs(usage)
-                .setThrottledUs(throttled)
-                .setCpuWeight((int) readLong(g.resolve("cpu.weight"), ClassSpecs.DEFAULT_WEIGHT))
-                .setIdle(readLong(g.resolve("cpu.idle"), 0) == 1)
-                .setQuotaUs((int) Math.min(Integer.MAX_VALUE, quota))
-                .build();
+        return CgroupCpuFiles.state(name, g, procs(g).size());
     }
 
     /** Names of the class groups that exist (also those of a previous run). */
@@ -190,27 +152,10 @@ public final class ClassGroups {
     }
 
     private static long readLong(Path file, long fallback) {
-        return parse(first(file), fallback);
-    }
-
-    private static long parse(String s, long fallback) {
-        try {
-            return Long.parseLong(s.strip());
-        } catch (NumberFormatException e) {
-            return fallback;
-        }
+        return CgroupCpuFiles.readLong(file, fallback);
     }
 
     private static String first(Path file) {
-        List<String> l = lines(file);
-        return l.isEmpty() ? "" : l.get(0).strip();
-    }
-
-    private static List<String> lines(Path file) {
-        try {
-            return Files.readAllLines(file, StandardCharsets.US_ASCII);
-        } catch (IOException | RuntimeException e) {
-            return List.of();
-        }
+        return CgroupCpuFiles.first(file);
     }
 }

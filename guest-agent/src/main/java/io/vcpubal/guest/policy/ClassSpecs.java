@@ -28,7 +28,7 @@ public final class ClassSpecs {
 
     /** Why a request is refused; the message goes to the host as is. */
     public static final class Refusal extends Exception {
-        Refusal(String message) {
+        public Refusal(String message) {
             super(message);
         }
     }

@@ -45,7 +45,7 @@ import org.slf4j.LoggerFactory;
  * go at most one scan period after the deadline. The clock is {@link io.vcpubal.guest.lease.MonotonicClock}
  * in the agent (a stepped wall clock must not move the deadline), a fake in tests.
  */
-public final class ProcessClasses implements ClassView {
+public final class ProcessClasses implements ClassEnforcer {
     private static final Logger LOG = LoggerFactory.getLogger(ProcessClasses.class);
 
     /**
@@ -86,6 +86,7 @@ public final class ProcessClasses implements ClassView {
      *
      * @throws ClassSpecs.Refusal when the request is invalid or the agent is stopping; nothing changed then
      */
+    @Override
     public synchronized ProcessClassesResult apply(SetProcessClasses request) throws ClassSpecs.Refusal {
         ClassSpecs.Validated v = ClassSpecs.validate(request);
         if (stopped) {
@@ -127,6 +128,7 @@ public final class ProcessClasses implements ClassView {
     }
 
     /** Every report period: ends an expired lease, else classifies the processes started since. */
+    @Override
     public synchronized void scan() {
         if (deadline != null && !clock.instant().isBefore(deadline)) {
             LOG.warn("process class lease expired at {} without renewal; removing classes {}", deadline, names());
@@ -142,6 +144,7 @@ public final class ProcessClasses implements ClassView {
      * Whether a class that had no process at the last call has one now: the agent then reports at once rather
      * than at the end of the period, so the host sees a high class wake within a scan period.
      */
+    @Override
     public synchronized boolean woke() {
         Set<String> populated = new HashSet<>();
         for (ClassSpec c : inForce) {
@@ -174,6 +177,7 @@ public final class ProcessClasses implements ClassView {
     }
 
     /** Milliseconds until the class lease runs out; empty when no class is in force. */
+    @Override
     public synchronized OptionalLong millisUntilExpiry() {
         return remaining();
     }
@@ -184,6 +188,7 @@ public final class ProcessClasses implements ClassView {
      *
      * @return the names of the classes removed
      */
+    @Override
     public synchronized List<String> removeLeftovers() {
         List<String> left = groups.existing();
         List<String> errors = new ArrayList<>();
@@ -198,6 +203,7 @@ public final class ProcessClasses implements ClassView {
     }
 
     /** Agent stop: removes every class and refuses later requests. */
+    @Override
     public synchronized void removeAllAndStop() {
         stopped = true;
         if (!inForce.isEmpty()) {

@@ -1,5 +1,6 @@
 package io.vcpubal.guest.lease;
 
+import io.vcpubal.guest.testing.FakeClock;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 

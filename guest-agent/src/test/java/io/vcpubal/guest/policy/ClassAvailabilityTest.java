@@ -43,10 +43,32 @@ class ClassAvailabilityTest {
     }
 
     @Test
-    void systemdGuestsAreNotOfferedClassesYet() throws IOException {
+    void aSystemdGuestIsOfferedUnitClassesOnTheHierarchySystemdMounted() throws IOException {
         CgroupTree.create(root);
         Files.createDirectories(root.resolve("run/systemd/system"));
-        assertEquals(Optional.of(ClassAvailability.SYSTEMD), probe().unavailable());
+        CgroupTree.write(root, "usr/bin/systemctl", "#!/bin/sh\n");
+        root.resolve("usr/bin/systemctl").toFile().setExecutable(true);
+        ClassAvailability a = probe();
+        assertTrue(a.available(), a.toString());
+        assertTrue(a.systemd());
+        assertEquals(Optional.of(root.resolve("sys/fs/cgroup")), a.cgroupRoot());
+    }
+
+    @Test
+    void aSystemdGuestOnCgroupV1IsNotOfferedClassesAndNothingIsMounted() throws IOException {
+        Files.createDirectories(root.resolve("sys/fs/cgroup"));
+        Files.createDirectories(root.resolve("run/systemd/system"));
+        CgroupTree.write(root, "proc/self/mounts", "tmpfs /sys/fs/cgroup tmpfs ro 0 0\n"
+                + "cgroup /sys/fs/cgroup/cpu,cpuacct cgroup rw,cpu,cpuacct 0 0\n");
+        assertTrue(probe().unavailable().orElseThrow().contains("cgroup v1"));
+        assertEquals(List.of(), mounted, "systemd owns the hierarchy: the agent mounts none");
+    }
+
+    @Test
+    void aSystemdGuestWithoutSystemctlIsNotOfferedClasses() throws IOException {
+        CgroupTree.create(root);
+        Files.createDirectories(root.resolve("run/systemd/system"));
+        assertTrue(probe().unavailable().orElseThrow().contains("no systemctl"));
     }
 
     @Test

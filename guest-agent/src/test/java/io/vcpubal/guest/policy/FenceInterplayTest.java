@@ -1,5 +1,6 @@
 package io.vcpubal.guest.policy;
 
+import io.vcpubal.guest.testing.FakeClock;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -44,7 +45,7 @@ class FenceInterplayTest {
         CgroupTree.write(root, "sys/devices/virtual/workqueue/cpumask", "f\n");
         fence = new CgroupFence(cg, root, CgroupTree.writer(root, writes, failing), () -> CpuSet.range(0, 7));
         ClassGroups groups = new ClassGroups(cg, CgroupTree.writer(root, writes, failing), fence, CgroupTree.remover());
-        classes = new ProcessClasses(groups, new IdentityReader(root), root, 1, new TestClock());
+        classes = new ProcessClasses(groups, new IdentityReader(root), root, 1, new FakeClock());
     }
 
     static SetProcessClasses web() {
@@ -108,7 +109,7 @@ class FenceInterplayTest {
         classes.apply(web());
         ProcessClasses next = new ProcessClasses(new ClassGroups(root.resolve("sys/fs/cgroup"),
                 CgroupTree.writer(root, writes, failing), fence, CgroupTree.remover()), new IdentityReader(root), root, 1,
-                new TestClock());
+                new FakeClock());
 
         assertEquals(List.of("web"), next.removeLeftovers());
 

@@ -1,5 +1,6 @@
 package io.vcpubal.guest.policy;
 
+import io.vcpubal.guest.testing.FakeClock;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
@@ -33,7 +34,7 @@ class ProcessClassesTest {
     Path root;
     final List<String> writes = new ArrayList<>();
     final Set<String> failing = new HashSet<>();
-    final TestClock clock = new TestClock();
+    final FakeClock clock = new FakeClock();
     ProcessClasses classes;
 
     @BeforeEach

@@ -202,8 +202,65 @@ class PackageInstallIT {
                 reshrunk - killed);
     }
 
+    /**
+     * systemd runs this guest, so a class is a unit and its settings the unit's properties: the host's low
+     * class makes {@code CPUWeight=idle}, its normal class of 2 shares {@code CPUWeight=200}, a class matching
+     * by comm is refused with the reason, and when the host goes away the lease puts back what the operator had.
+     */
     @Test
     @Order(6)
+    void unitClassesSetTheUnitsPropertiesThroughSystemdAndTheLeasePutsTheOperatorsBack() throws Exception {
+        vm.sh("printf '[Service]\\nExecStart=/bin/sh -c \"while :; do :; done\"\\nCPUWeight=50\\n'"
+                + " > /etc/systemd/system/vcpubal-burn.service; printf '[Service]\\nExecStart=/bin/sleep infinity\\n'"
+                + " > /etc/systemd/system/vcpubal-web.service; systemctl daemon-reload;"
+                + " systemctl start vcpubal-burn.service vcpubal-web.service");
+        String burn = "/sys/fs/cgroup/system.slice/vcpubal-burn.service/";
+        assertEquals("50", vm.sh("cat " + burn + "cpu.weight").strip(), "the operator's weight to begin with");
+        stopHost();
+        startHost("class = name=burn,vm=deb,unit=vcpubal-burn.service,importance=low,shares=1\n"
+                + "class = name=web,vm=deb,unit=vcpubal-web.service,importance=normal,shares=2\n"
+                + "class = name=spin,vm=deb,comm=spin,importance=high,shares=1\n");
+        await("the low class's unit idles; host log:\n" + log(), T, () -> vm.sh(
+                "systemctl show -p CPUWeight --value vcpubal-burn.service").strip().equals("idle"));
+        assertEquals("1", vm.sh("cat " + burn + "cpu.idle").strip(), "systemd wrote the cgroup");
+        await("the normal class's unit weighs its shares", T, () -> vm.sh(
+                "cat /sys/fs/cgroup/system.slice/vcpubal-web.service/cpu.weight").strip().equals("200"));
+        await("the comm class is refused with the reason", T, () -> log().contains("class 'spin' not applied: systemd runs"));
+        JsonObject[] top = new JsonObject[1];
+        await("the host sees the burning process in its class", T, () -> {
+            try {
+                top[0] = top();
+            } catch (IOException | InterruptedException e) {
+                throw new AssertionError(e);
+            }
+            for (JsonElement e : top[0].getAsJsonArray("processes")) {
+                if (e.getAsJsonObject().get("className").getAsString().equals("burn")) {
+                    return true;
+                }
+            }
+            return false;
+        });
+        System.out.println("lab: vcpubal-host top --json with unit classes: " + top[0]);
+        assertTrue(vm.sh("test -e /run/vcpubal/unit-classes && echo yes || true").contains("yes"),
+                "the agent recorded the units' own settings");
+
+        long stopped = System.nanoTime();
+        stopHost();
+        await("the lease puts the operator's CPUWeight=50 back", T, () -> vm.sh("cat " + burn + "cpu.idle " + burn
+                + "cpu.weight").strip().equals("0\n50"));
+        long putBack = InGuest.elapsedMs(stopped);
+        assertEquals("[not set]", vm.sh("systemctl show -p CPUWeight --value vcpubal-web.service").strip());
+        assertEquals("100", vm.sh("cat /sys/fs/cgroup/system.slice/vcpubal-web.service/cpu.weight").strip());
+        assertEquals("max 100000", vm.sh("cat " + burn + "cpu.max").strip());
+        assertTrue(vm.sh("test -e /run/vcpubal/unit-classes || echo gone").contains("gone"));
+        System.out.printf("lab: host stopped: units put back by the class lease after %d ms (lease 6000 ms)%n", putBack);
+        vm.sh("systemctl stop vcpubal-burn.service vcpubal-web.service; rm /etc/systemd/system/vcpubal-burn.service"
+                + " /etc/systemd/system/vcpubal-web.service; systemctl daemon-reload");
+        startHost("");
+    }
+
+    @Test
+    @Order(7)
     void dpkgPurgeStopsTheAgentOnlinesEveryCpuAndLeavesNothingBehind() throws Exception {
         await("ballooned", T, () -> online().equals("0"));
         List<String> files = List.of(vm.sh("dpkg -L vcpubal-agent").strip().split("\n"));
@@ -251,11 +308,15 @@ class PackageInstallIT {
 
     /** The installed launcher, with the installed jar: the host's part of what a user runs. */
     private void startHost() throws IOException {
+        startHost("");
+    }
+
+    private void startHost(String extraConfig) throws IOException {
         int cpus = Runtime.getRuntime().availableProcessors();
         Path config = guestRoot.hostDir().resolve("host.conf");
         // one host CPU for the guest, the rest reserved: its share is 1 of its 2 vCPUs
         Files.writeString(config, "reserved-cpus = 1" + (cpus > 2 ? "-" + (cpus - 1) : "") + "\nlease-ms = 6000\n"
-                + "reconcile-interval-ms = 500\n");
+                + "reconcile-interval-ms = 500\n" + extraConfig);
         ProcessBuilder pb = new ProcessBuilder("sh", hostRoot.file("/usr/bin/vcpubal-host").toString(), "run",
                 "--config", config.toString(), "--control", control.toString(),
                 "--vm", "name=deb,weight=1,qmp=" + vm.guest().qmpSocket() + ",agent=" + vm.guest().agentSocket())
@@ -335,15 +396,25 @@ class PackageInstallIT {
     }
 
     private JsonObject status() throws IOException, InterruptedException {
-        ProcessBuilder pb = new ProcessBuilder("sh", hostRoot.file("/usr/bin/vcpubal-host").toString(), "status", "--json",
-                "--control", control.toString()).redirectErrorStream(true);
+        return JsonParser.parseString(cliJson("status")).getAsJsonArray().get(0).getAsJsonObject();
+    }
+
+    private JsonObject top() throws IOException, InterruptedException {
+        return JsonParser.parseString(cliJson("top", "-n", "1")).getAsJsonObject();
+    }
+
+    /** {@code vcpubal-host COMMAND --json} of the installed launcher. */
+    private String cliJson(String... command) throws IOException, InterruptedException {
+        List<String> args = new ArrayList<>(List.of("sh", hostRoot.file("/usr/bin/vcpubal-host").toString()));
+        args.addAll(List.of(command));
+        args.addAll(List.of("--json", "--control", control.toString()));
+        ProcessBuilder pb = new ProcessBuilder(args).redirectErrorStream(true);
         pb.environment().put("JAVA", InGuest.java());
         pb.environment().put("VCPUBAL_HOST_JAR", hostRoot.file("/usr/share/vcpubal/vcpubal-host.jar").toString());
         Process p = pb.start();
         String out = new String(p.getInputStream().readAllBytes());
-        assertTrue(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0, "vcpubal-host status: " + out);
-        JsonArray vms = JsonParser.parseString(out).getAsJsonArray();
-        return vms.get(0).getAsJsonObject();
+        assertTrue(p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0, "vcpubal-host " + args + ": " + out);
+        return out;
     }
 
     /** The affinity the kernel reports for the vCPU's thread ({@code Cpus_allowed_list: 0}). */

@@ -1,16 +1,18 @@
-package io.vcpubal.guest.policy;
+package io.vcpubal.guest.testing;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 
 /** A clock that moves only when told to. */
-final class TestClock extends Clock {
-    private volatile Instant now = Instant.parse("2026-12-03T10:00:00Z");
+public final class FakeClock extends Clock {
 
-    void advanceMillis(long millis) {
-        now = now.plusMillis(millis);
+    private volatile Instant now = Instant.parse("2026-11-22T10:00:00Z");
+
+    public void advanceMillis(long millis) {
+        now = now.plus(Duration.ofMillis(millis));
     }
 
     @Override
