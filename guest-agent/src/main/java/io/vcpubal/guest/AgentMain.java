@@ -60,7 +60,8 @@ public final class AgentMain implements Callable<Integer> {
     String fence;
 
     @Option(names = "--classes", paramLabel = "on|off",
-            description = "Offer process classes (cgroup v2 cpu; guests without systemd) to the host (default on).")
+            description = "Offer process classes to the host: cgroup v2 groups of the agent's, or under systemd the"
+                    + " units' CPUWeight=/CPUQuota= (default on).")
     String classes;
 
     @Option(names = {"-v", "--verbose"},

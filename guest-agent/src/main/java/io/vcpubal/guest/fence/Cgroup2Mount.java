@@ -45,6 +45,30 @@ public final class Cgroup2Mount {
         return Optional.empty();
     }
 
+    /**
+     * The mounted cgroup v2 root, or the one {@code mounter} mounts at {@code /sys/fs/cgroup} when none is;
+     * empty when there is none and no {@code /sys/fs/cgroup} to mount one on.
+     */
+    public static Optional<Path> findOrMount(Path root, Mounter mounter) throws IOException {
+        Optional<Path> mounted = find(root);
+        if (mounted.isPresent()) {
+            return mounted;
+        }
+        Path target = root.resolve("sys/fs/cgroup");
+        if (!Files.isDirectory(target)) {
+            return Optional.empty();
+        }
+        mounter.mountCgroup2(target);
+        return Optional.of(target);
+    }
+
+    /** Whether the hierarchy's root lists {@code controller} in its cgroup.controllers. */
+    public static boolean offers(Path cgroupRoot, String controller) throws IOException {
+        Path controllers = cgroupRoot.resolve("cgroup.controllers");
+        return Files.exists(controllers)
+                && (" " + Files.readString(controllers, StandardCharsets.US_ASCII).strip() + " ").contains(" " + controller + " ");
+    }
+
     /** Whether {@code <root>/proc/self/mounts} lists a cgroup v1 hierarchy (then v2 cannot control cpusets). */
     static boolean hasV1Cpuset(Path root) throws IOException {
         Path mounts = root.resolve("proc/self/mounts");

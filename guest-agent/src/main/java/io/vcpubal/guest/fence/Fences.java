@@ -3,7 +3,6 @@ package io.vcpubal.guest.fence;
 import io.vcpubal.guest.sysfs.CpuSysfs;
 import io.vcpubal.protocol.CpuSet;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -38,23 +37,15 @@ public final class Fences {
             if (Cgroup2Mount.hasV1Cpuset(root)) {
                 return CpuFence.unavailable("the cpuset controller is bound to a cgroup v1 hierarchy");
             }
-            Optional<Path> mounted = Cgroup2Mount.find(root);
-            Path cgroupRoot;
-            if (mounted.isPresent()) {
-                cgroupRoot = mounted.get();
-            } else {
-                cgroupRoot = root.resolve("sys/fs/cgroup");
-                if (!Files.isDirectory(cgroupRoot)) {
-                    return CpuFence.unavailable("no cgroup v2 hierarchy and no /sys/fs/cgroup to mount one on");
-                }
-                mounter.mountCgroup2(cgroupRoot);
+            Optional<Path> cgroupRoot = Cgroup2Mount.findOrMount(root, mounter);
+            if (cgroupRoot.isEmpty()) {
+                return CpuFence.unavailable("no cgroup v2 hierarchy and no /sys/fs/cgroup to mount one on");
             }
-            Path controllers = cgroupRoot.resolve("cgroup.controllers");
-            if (!Files.exists(controllers)
-                    || !(" " + Files.readString(controllers, StandardCharsets.US_ASCII).strip() + " ").contains(" cpuset ")) {
-                return CpuFence.unavailable("the kernel offers no cpuset controller in " + controllers);
+            if (!Cgroup2Mount.offers(cgroupRoot.get(), "cpuset")) {
+                return CpuFence.unavailable("the kernel offers no cpuset controller in "
+                        + cgroupRoot.get().resolve("cgroup.controllers"));
             }
-            return new CgroupFence(cgroupRoot, root, writer, () -> sysfs.possible().orElse(CpuSet.empty()), steering);
+            return new CgroupFence(cgroupRoot.get(), root, writer, () -> sysfs.possible().orElse(CpuSet.empty()), steering);
         } catch (IOException e) {
             return CpuFence.unavailable("cgroup v2 not usable: " + e.getMessage());
         }

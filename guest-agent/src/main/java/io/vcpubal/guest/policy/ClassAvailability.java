@@ -2,7 +2,6 @@ package io.vcpubal.guest.policy;
 
 import io.vcpubal.guest.fence.Cgroup2Mount;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
@@ -32,31 +31,22 @@ public record ClassAvailability(Optional<Path> cgroupRoot, Optional<String> unav
     public static ClassAvailability probe(Path root, Cgroup2Mount.Mounter mounter) {
         boolean systemd = Files.isDirectory(root.resolve("run/systemd/system"));
         try {
-            Optional<Path> mounted = Cgroup2Mount.find(root);
-            Path cgroupRoot;
-            if (mounted.isPresent()) {
-                cgroupRoot = mounted.get();
-            } else if (systemd) {
-                return off("systemd runs this guest on cgroup v1 (legacy or hybrid hierarchy): units have no cgroup v2"
-                        + " cpu controller (boot with systemd.unified_cgroup_hierarchy=1)");
-            } else {
-                cgroupRoot = root.resolve("sys/fs/cgroup");
-                if (!Files.isDirectory(cgroupRoot)) {
-                    return off("no cgroup v2 hierarchy and no /sys/fs/cgroup to mount one on");
-                }
-                mounter.mountCgroup2(cgroupRoot);
+            // systemd mounted the hierarchy it runs on; the agent mounts one only where nothing did
+            Optional<Path> cgroupRoot = systemd ? Cgroup2Mount.find(root) : Cgroup2Mount.findOrMount(root, mounter);
+            if (cgroupRoot.isEmpty()) {
+                return off(systemd ? "systemd runs this guest on cgroup v1 (legacy or hybrid hierarchy): units have no"
+                        + " cgroup v2 cpu controller (boot with systemd.unified_cgroup_hierarchy=1)"
+                        : "no cgroup v2 hierarchy and no /sys/fs/cgroup to mount one on");
             }
-            Path controllers = cgroupRoot.resolve("cgroup.controllers");
-            if (!Files.exists(controllers)
-                    || !(" " + Files.readString(controllers, StandardCharsets.US_ASCII).strip() + " ").contains(" cpu ")) {
-                return off("the kernel offers no cpu controller in " + controllers
+            if (!Cgroup2Mount.offers(cgroupRoot.get(), "cpu")) {
+                return off("the kernel offers no cpu controller in " + cgroupRoot.get().resolve("cgroup.controllers")
                         + " (bound to a cgroup v1 hierarchy, or CONFIG_CGROUP_SCHED off)");
             }
             if (systemd && !Files.isExecutable(root.resolve("usr/bin/systemctl"))
                     && !Files.isExecutable(root.resolve("bin/systemctl"))) {
                 return off("systemd runs this guest but there is no systemctl to set its units' properties with");
             }
-            return new ClassAvailability(Optional.of(cgroupRoot), Optional.empty(), systemd);
+            return new ClassAvailability(cgroupRoot, Optional.empty(), systemd);
         } catch (IOException e) {
             return off("cgroup v2 not usable: " + e.getMessage());
         }

@@ -241,6 +241,8 @@ class PackageInstallIT {
             return false;
         });
         System.out.println("lab: vcpubal-host top --json with unit classes: " + top[0]);
+        String applied = vm.sh("journalctl -b -o cat -u " + UNIT + " | grep 'process classes (systemd units)' || true");
+        System.out.println("lab: the agent applying unit classes (systemctl show + set-property under TCG):\n" + applied);
         assertTrue(vm.sh("test -e /run/vcpubal/unit-classes && echo yes || true").contains("yes"),
                 "the agent recorded the units' own settings");
 

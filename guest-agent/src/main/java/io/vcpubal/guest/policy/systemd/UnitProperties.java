@@ -3,6 +3,7 @@ package io.vcpubal.guest.policy.systemd;
 import io.vcpubal.guest.policy.ClassSpec;
 import io.vcpubal.protocol.Bounds;
 import java.math.BigDecimal;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -21,9 +22,36 @@ public record UnitProperties(String unit, String loadState, String slice, String
     /** The unit of the property that holds CPUWeight when it is not set (systemd before 252 shows the number). */
     private static final String UNSET_WEIGHT = "18446744073709551615";
 
-    /** {@code systemctl show} of the properties this class reads. */
-    public static List<String> showArgs(String unit) {
-        return List.of("show", "--property=LoadState,Slice,ControlGroup,CPUWeight,CPUQuotaPerSecUSec", "--", unit);
+    /** {@code systemctl show} of the properties this class reads, for one or more units. */
+    public static List<String> showArgs(List<String> units) {
+        List<String> args = new ArrayList<>(List.of("show",
+                "--property=LoadState,Slice,ControlGroup,CPUWeight,CPUQuotaPerSecUSec", "--"));
+        args.addAll(units);
+        return args;
+    }
+
+    /**
+     * Parses show's output for several units: one block of lines per unit, in the order asked, separated by
+     * an empty line.
+     *
+     * @throws IllegalArgumentException when the blocks are not one per unit
+     */
+    public static List<UnitProperties> parseAll(List<String> units, String output) {
+        List<String> blocks = new ArrayList<>();
+        for (String block : output.split("\n\\s*\n")) {
+            if (!block.isBlank()) {
+                blocks.add(block);
+            }
+        }
+        if (blocks.size() != units.size()) {
+            throw new IllegalArgumentException("systemctl show printed " + blocks.size() + " blocks for " + units.size()
+                    + " units");
+        }
+        List<UnitProperties> out = new ArrayList<>();
+        for (int i = 0; i < units.size(); i++) {
+            out.add(parse(units.get(i), blocks.get(i)));
+        }
+        return out;
     }
 
     /** Parses show's {@code Key=value} lines; a property it did not print reads as empty. */

@@ -54,16 +54,21 @@ final class FakeSystemd implements Systemctl {
     @Override
     public String run(List<String> args) throws IOException {
         calls.add(List.copyOf(args));
-        String unit = args.get(args.indexOf("--") + 1);
-        Map<String, String> p = units.get(unit);
         if (args.get(0).equals("show")) {
-            if (p == null) {
-                return "Slice=\nControlGroup=\nCPUWeight=[not set]\nCPUQuotaPerSecUSec=infinity\nLoadState=not-found\n";
-            }
             StringBuilder out = new StringBuilder();
-            p.forEach((k, v) -> out.append(k).append('=').append(v).append('\n'));
+            for (String u : args.subList(args.indexOf("--") + 1, args.size())) {
+                Map<String, String> p = units.get(u);
+                out.append(out.length() == 0 ? "" : "\n");
+                if (p == null) {
+                    out.append("Slice=\nControlGroup=\nCPUWeight=[not set]\nCPUQuotaPerSecUSec=infinity\nLoadState=not-found\n");
+                } else {
+                    p.forEach((k, v) -> out.append(k).append('=').append(v).append('\n'));
+                }
+            }
             return out.toString();
         }
+        String unit = args.get(args.indexOf("--") + 1);
+        Map<String, String> p = units.get(unit);
         if (!args.get(0).equals("set-property")) {
             throw new IOException("unexpected call " + args);
         }

@@ -66,6 +66,9 @@ class UnitClassesTest {
     void aUnitClassSetsTheUnitsPropertiesAfterRecordingItsOwnOnDisk() throws Exception {
         ProcessClassesResult r = apply(unit("batch", "batch.service", 0, true, 25_000), unit("web", "web.service", 300, false, 0));
         assertEquals(List.of(), r.getErrorsList());
+        assertEquals(List.of("show", "--property=LoadState,Slice,ControlGroup,CPUWeight,CPUQuotaPerSecUSec", "--",
+                "batch.service", "web.service"), systemd.calls.get(0), "one show for both units");
+        assertEquals(3, systemd.calls.size());
         assertEquals(List.of(List.of("set-property", "--runtime", "--", "batch.service", "CPUWeight=idle", "CPUQuota=25%"),
                 List.of("set-property", "--runtime", "--", "web.service", "CPUWeight=300", "CPUQuota=")), systemd.setCalls());
         assertEquals(List.of(true, true), systemd.originalsOnDiskAtSet, "the originals are on disk before each change");
@@ -120,8 +123,9 @@ class UnitClassesTest {
         assertTrue(e.get(1).contains("the agent's own"), e.get(1));
         assertTrue(e.get(2).contains("the whole guest"), e.get(2));
         assertTrue(e.get(3).contains("another class's"), e.get(3));
-        assertTrue(e.get(4).contains("'ghost.service' is not loaded (not-found)"), e.get(4));
-        assertTrue(e.get(5).contains("not a service, scope or slice"), e.get(5));
+        assertTrue(e.get(4).contains("not a service, scope or slice"), e.get(4));
+        assertTrue(e.get(5).contains("'ghost.service' is not loaded (not-found)"), e.get(5), "refusals first, then what"
+                + " systemd said");
     }
 
     @Test

@@ -35,6 +35,18 @@ class UnitPropertiesTest {
     }
 
     @Test
+    void showOfSeveralUnitsPrintsABlockForEachInTheOrderAsked() {
+        List<UnitProperties> all = UnitProperties.parseAll(List.of("cron.service", "nope.service"), RUNNING_UNSET
+                + "\nSlice=\nControlGroup=\nCPUWeight=[not set]\nCPUQuotaPerSecUSec=infinity\nLoadState=not-found\n");
+        assertEquals("/system.slice/cron.service", all.get(0).cgroupPath());
+        assertTrue(all.get(0).loaded());
+        assertEquals("nope.service", all.get(1).unit());
+        assertFalse(all.get(1).loaded());
+        assertThrows(IllegalArgumentException.class, () -> UnitProperties.parseAll(List.of("a.service", "b.service"),
+                RUNNING_UNSET));
+    }
+
+    @Test
     void anUnknownUnitIsNotLoaded() {
         UnitProperties p = UnitProperties.parse("nope.service", "Slice=\nControlGroup=\nCPUWeight=[not set]\n"
                 + "CPUQuotaPerSecUSec=infinity\nLoadState=not-found\n");
