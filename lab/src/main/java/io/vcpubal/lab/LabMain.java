@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.concurrent.Callable;
 import io.vcpubal.lab.policy.PolicyResults;
 import io.vcpubal.lab.policy.PolicyScenario;
+import io.vcpubal.lab.policy.ThrottleBench;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -117,6 +118,10 @@ public final class LabMain implements Callable<Integer> {
             + " written as a report section under --results-dir (about 5 minutes)")
     boolean policies;
 
+    @Option(names = "--throttles", description = "which cgroup knob (cpu.idle, cpu.max, cgroup.freeze) in one guest"
+            + " frees the host CPU for another guest's job, and how fast: printed as lab: lines (about 3 minutes)")
+    boolean throttles;
+
     @Option(names = "--prepare-only", description = "only build the guest image cache")
     boolean prepareOnly;
 
@@ -175,6 +180,14 @@ public final class LabMain implements Callable<Integer> {
                 }
                 if (policies) {
                     return runPolicies(image, v);
+                }
+                if (throttles) {
+                    try (Lab lab = Lab.builder().image(image).guest(GuestSpec.of("thr-a", v)).guest(GuestSpec.of("thr-b", v))
+                            .start()) {
+                        new ThrottleBench(lab.guest("thr-a"), lab.guest("thr-b")).run().lines()
+                                .forEach(l -> System.out.println("lab: " + l));
+                    }
+                    return 0;
                 }
                 List<Workload> ws = quick ? List.of(Workload.LOCK) : workloads == null ? List.of(Workload.values())
                         : workloads.stream().map(Workload::byId).toList();

@@ -60,6 +60,7 @@ public final class UnitClasses implements ClassEnforcer {
     private final Clock clock;
     private List<InForce> inForce = List.of();
     private Set<String> populatedBefore = Set.of();
+    private List<String> lastErrors = List.of();
     private Instant deadline;
     private boolean stopped;
 
@@ -146,11 +147,22 @@ public final class UnitClasses implements ClassEnforcer {
                 restore(unit, errors);
             }
         }
+        List<String> namesBefore = names();
         boolean changed = !applied.equals(inForce);
         inForce = List.copyOf(applied);
-        if (changed || !errors.isEmpty()) {
-            LOG.info("process classes (systemd units): {} in {} ms{}", names(), (System.nanoTime() - t0) / 1_000_000,
-                    errors.isEmpty() ? "" : " (errors: " + errors + ")");
+        // A new set or new errors are worth a line; a quota that moves (the host's idle-time plan) is not.
+        boolean news = !names().equals(namesBefore) || !errors.equals(lastErrors);
+        lastErrors = List.copyOf(errors);
+        if (changed) {
+            String line = "process classes (systemd units): {} in {} ms{}";
+            Object[] args = {names(), (System.nanoTime() - t0) / 1_000_000, errors.isEmpty() ? "" : " (errors: " + errors + ")"};
+            if (news) {
+                LOG.info(line, args);
+            } else {
+                LOG.debug(line, args);
+            }
+        } else if (news && !errors.isEmpty()) {
+            LOG.info("process classes (systemd units): {} (errors: {})", names(), errors);
         }
         deadline = inForce.isEmpty() ? null : clock.instant().plusMillis(v.leaseMs());
         ProcessClassesResult.Builder r = ProcessClassesResult.newBuilder().addAllClasses(statesNow())
