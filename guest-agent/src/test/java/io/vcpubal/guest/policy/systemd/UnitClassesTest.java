@@ -124,8 +124,8 @@ class UnitClassesTest {
         assertTrue(e.get(2).contains("the whole guest"), e.get(2));
         assertTrue(e.get(3).contains("another class's"), e.get(3));
         assertTrue(e.get(4).contains("not a service, scope or slice"), e.get(4));
-        assertTrue(e.get(5).contains("'ghost.service' is not loaded (not-found)"), e.get(5), "refusals first, then what"
-                + " systemd said");
+        // refusals first, then what systemd said
+        assertTrue(e.get(5).contains("'ghost.service' is not loaded (not-found)"), e.get(5));
     }
 
     @Test
