@@ -184,8 +184,7 @@ public final class LabMain implements Callable<Integer> {
                 if (throttles) {
                     try (Lab lab = Lab.builder().image(image).guest(GuestSpec.of("thr-a", v)).guest(GuestSpec.of("thr-b", v))
                             .start()) {
-                        new ThrottleBench(lab.guest("thr-a"), lab.guest("thr-b")).run().lines()
-                                .forEach(l -> System.out.println("lab: " + l));
+                        new ThrottleBench(lab.guest("thr-a"), lab.guest("thr-b")).run();
                     }
                     return 0;
                 }

@@ -77,6 +77,7 @@ public final class ThrottleBench {
         this.b = b;
     }
 
+    /** Runs every knob, printing each row as a {@code lab:} line when it is measured. */
     public Results run() throws Exception {
         try (QmpClient q = QmpClient.connect(a.qmpSocket(), Duration.ofSeconds(10))) {
             aThreads = q.queryVcpuThreads();
@@ -89,6 +90,7 @@ public final class ThrottleBench {
         long t0 = System.nanoTime();
         a.exec("true", T).requireOk();
         long execMs = (System.nanoTime() - t0) / 1_000_000;
+        System.out.println("lab: " + new Results(alone, execMs, List.of()).lines().get(0));
         a.spawn("echo $$ > " + GROUP + "/cgroup.procs; for i in 1 2; do sh -c 'while :; do :; done' lowbatch & done; wait");
         List<Row> rows = new ArrayList<>();
         try {
@@ -112,6 +114,7 @@ public final class ThrottleBench {
                     a.exec("cd " + GROUP + " && " + k.off, T).requireOk();
                 }
                 System.out.println("lab: " + new Results(alone, execMs, List.of(rows.get(rows.size() - 1))).lines().get(1));
+                System.out.flush();
             }
         } finally {
             a.exec("pkill -f lowbatch; true", T);
