@@ -132,6 +132,9 @@ public final class HostDaemon implements AutoCloseable {
     private final Object lock = new Object();
     private final Map<String, VmState> vms = new LinkedHashMap<>();
     private final AtomicBoolean roundPending = new AtomicBoolean();
+    private final AtomicBoolean classCheckScheduled = new AtomicBoolean();
+    private volatile long lastClassCheckMs;
+    private long classPlanChecks;
     private final AtomicBoolean closing = new AtomicBoolean();
     private final Reconciler reconciler = new Reconciler(this::pin);
     private volatile long lastRoundStartMs;
@@ -263,12 +266,50 @@ public final class HostDaemon implements AutoCloseable {
             }
             if (policies.enabled()) {
                 s.classUsage.offer(facts, System.currentTimeMillis(), s.maxVcpus());
-                // a class that woke or went quiet changes weights or quotas: the next round carries it out
-                changed |= !policies.plan(vms.values()).equals(lastClassPlan);
             }
         }
         if (changed) {
             requestReconcile();
+        } else if (policies.enabled()) {
+            checkClassPlanSoon();
+        }
+    }
+
+    /**
+     * A class that woke or went quiet changes weights or quotas, which the next round carries out. Whether it
+     * did takes a plan of every VM's classes, so reports do not each make one: a check runs at most every
+     * {@link #MIN_ROUND_SPACING_MS} on the reconcile thread and covers the reports since; none is needed
+     * while a round is pending, as that round plans from the newest usage.
+     */
+    private void checkClassPlanSoon() {
+        if (roundPending.get() || !classCheckScheduled.compareAndSet(false, true)) {
+            return;
+        }
+        long wait = Math.max(0, lastClassCheckMs + MIN_ROUND_SPACING_MS - System.currentTimeMillis());
+        try {
+            reconcileThread.schedule(this::checkClassPlan, wait, TimeUnit.MILLISECONDS);
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            classCheckScheduled.set(false); // closing
+        }
+    }
+
+    private void checkClassPlan() {
+        classCheckScheduled.set(false); // reports from now on schedule the next check
+        lastClassCheckMs = System.currentTimeMillis();
+        boolean changed;
+        synchronized (lock) {
+            classPlanChecks++;
+            changed = !policies.plan(vms.values()).equals(lastClassPlan);
+        }
+        if (changed) {
+            requestReconcile();
+        }
+    }
+
+    /** Class-plan checks made on reports so far (the bound on their cost is one per round spacing). */
+    long classPlanChecks() {
+        synchronized (lock) {
+            return classPlanChecks;
         }
     }
 

@@ -65,8 +65,8 @@ class ClassPolicyDaemonTest {
         return f.addClasses(ClassState.newBuilder().setName(cls).setUsageUs((long) (clsCpuS * 1e6))).build();
     }
 
-    @Test
-    void aLowClassGetsOnlyWhatABusyHighClassLeavesAndEverythingWhenItIdles() throws Exception {
+    /** VM a with a low class, b with a high one, both agents scripted and offering classes; started. */
+    private HostConfig startLowAndHigh() throws Exception {
         RecordingBackend backend = new RecordingBackend(CpuSet.range(0, 1)).vm("a", 2, 11).vm("b", 2, 12);
         a = new ScriptedAgent(dir.resolve("a.agent"), loop, 2, CpuSet.parse("1"), 1, Mode.APPLY);
         b = new ScriptedAgent(dir.resolve("b.agent"), loop, 2, CpuSet.parse("1"), 1, Mode.APPLY);
@@ -79,6 +79,12 @@ class ClassPolicyDaemonTest {
                         ClassConfig.parse("name=web,vm=b,cmdline=*web*,importance=high,shares=768")));
         daemon = new HostDaemon(config, HostTopology.uniform(1, 2, 1), backend, CpuWeights.none(), Duration.ofMillis(500));
         daemon.start();
+        return config;
+    }
+
+    @Test
+    void aLowClassGetsOnlyWhatABusyHighClassLeavesAndEverythingWhenItIdles() throws Exception {
+        HostConfig config = startLowAndHigh();
 
         // both idle: each guest gets its classes, the low one without a limit
         await("both guests got their classes", () -> !a.classCommands.isEmpty() && !b.classCommands.isEmpty());
@@ -115,6 +121,26 @@ class ClassPolicyDaemonTest {
         daemon = null;
         assertTrue(a.classCommands.size() > before, "the stop sent a's guest an empty class set");
         assertEquals(0, last(a).getClassesCount());
+    }
+
+    @Test
+    void aBurstOfReportsMakesAtMostOneClassPlanCheckPerRoundSpacing() throws Exception {
+        startLowAndHigh();
+        await("both guests got their classes", () -> !a.classCommands.isEmpty() && !b.classCommands.isEmpty());
+        long before = daemon.classPlanChecks();
+        long t0 = System.nanoTime();
+        int reports = 0;
+        for (int s = 1; s <= 100; s++) {
+            a.report(facts(s, s * 2.0, "batch", s * 2.0));
+            b.report(facts(s, 6, "web", 6));
+            reports += 2;
+            Thread.sleep(5);
+        }
+        Thread.sleep(2 * HostDaemon.MIN_ROUND_SPACING_MS);
+        double spacings = (System.nanoTime() - t0) / 1e6 / HostDaemon.MIN_ROUND_SPACING_MS;
+        long checks = daemon.classPlanChecks() - before;
+        // (a report that arrives while a round is pending needs no check at all: that round plans from it)
+        assertTrue(checks <= spacings + 1, checks + " checks for " + reports + " reports over " + spacings + " round spacings");
     }
 
     @Test
