@@ -1,5 +1,6 @@
 package io.vcpubal.host.daemon;
 
+import static io.vcpubal.host.daemon.Await.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -21,7 +22,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -32,7 +32,6 @@ import org.junit.jupiter.api.io.TempDir;
  * away on stop.
  */
 class ClassPolicyDaemonTest {
-    private static final Duration T = Duration.ofSeconds(20);
 
     @TempDir
     Path dir;
@@ -159,15 +158,5 @@ class ClassPolicyDaemonTest {
 
     private static SetProcessClasses last(ScriptedAgent agent) {
         return agent.classCommands.get(agent.classCommands.size() - 1);
-    }
-
-    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + T.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for: " + what);
-            }
-            Thread.sleep(50);
-        }
     }
 }

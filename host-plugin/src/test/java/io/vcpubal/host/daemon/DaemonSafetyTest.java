@@ -1,5 +1,6 @@
 package io.vcpubal.host.daemon;
 
+import static io.vcpubal.host.daemon.Await.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
@@ -20,7 +21,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -30,7 +30,6 @@ import org.junit.jupiter.api.io.TempDir;
  * the hypervisor, {@link ScriptedAgent}s play the guests over real Unix sockets.
  */
 class DaemonSafetyTest {
-    private static final Duration T = Duration.ofSeconds(20);
 
     @TempDir
     Path dir;
@@ -273,15 +272,5 @@ class DaemonSafetyTest {
         Thread.sleep(700);
         assertEquals(logged, b.log.size(), "no round after close");
         assertEquals(CpuSet.range(0, 1), b.held("a"));
-    }
-
-    private static void await(String what, BooleanSupplier condition) throws InterruptedException {
-        long deadline = System.nanoTime() + T.toNanos();
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline) {
-                throw new AssertionError("timed out waiting for: " + what);
-            }
-            Thread.sleep(50);
-        }
     }
 }

@@ -1,5 +1,6 @@
 package io.vcpubal.host.daemon;
 
+import static io.vcpubal.host.daemon.Await.await;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -18,7 +19,6 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
-import java.util.function.BooleanSupplier;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -86,15 +86,5 @@ class HostDaemonTopTest {
 
     static ProcessCpu process(int pid, String name, long onCpuMs) {
         return ProcessCpu.newBuilder().setPid(pid).setName(name).setOnCpuNs(onCpuMs * 1_000_000).build();
-    }
-
-    static void await(String what, BooleanSupplier done) throws InterruptedException {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
-        while (!done.getAsBoolean()) {
-            if (System.nanoTime() > end) {
-                throw new AssertionError("timed out waiting for: " + what);
-            }
-            Thread.sleep(50);
-        }
     }
 }
