@@ -90,13 +90,24 @@ public final class PolicyScenario {
             Thread.sleep(ClassUsageMeter.HOLD_MS);
             long t0 = System.nanoTime();
             long[] reacted = {-1};
+            long[] actuated = {-1}; // diagnostics: b's guest uses both vCPUs, each pinned to a pCPU of its own
+            List<String> quotas = new java.util.concurrent.CopyOnWriteArrayList<>(); // diagnostics: a's batch quota
             Thread watcher = new Thread(() -> {
-                while (reacted[0] < 0) {
+                int lastQuota = Integer.MIN_VALUE;
+                while (!Thread.currentThread().isInterrupted()) {
+                    int qNow = quota("a", "batch");
+                    if (qNow != lastQuota) {
+                        quotas.add(((System.nanoTime() - t0) / 1_000_000) + " ms: " + qNow + " us");
+                        lastQuota = qNow;
+                    }
                     // b planned onto (nearly) every pCPU and a's batch held to what is left
                     VmPlan pb = daemon.planOf("b");
                     int q = quota("a", "batch");
-                    if (pb != null && pb.share() >= 1.9 && q > 0 && q <= Bounds.CPU_MAX_PERIOD_US) {
+                    if (reacted[0] < 0 && pb != null && pb.share() >= 1.9 && q > 0 && q <= Bounds.CPU_MAX_PERIOD_US) {
                         reacted[0] = (System.nanoTime() - t0) / 1_000_000;
+                    }
+                    if (actuated[0] < 0 && bOnEveryPcpu()) {
+                        actuated[0] = (System.nanoTime() - t0) / 1_000_000;
                     }
                     try {
                         Thread.sleep(20);
@@ -106,7 +117,9 @@ public final class PolicyScenario {
                 }
             }, "policy-reaction");
             watcher.start();
+            long aRun0 = runNs("a");
             double with = runJob();
+            double aDuringJob = (runNs("a") - aRun0) / 1e6 / with;
             watcher.interrupt();
             watcher.join();
             Thread.sleep(ClassUsageMeter.HOLD_MS + 2_000); // b idle again: the hold passes, the quota is lifted
@@ -117,6 +130,9 @@ public final class PolicyScenario {
                     + " policy %.2fx); b planned onto every pCPU and the batch limited %d ms after b's job started; a's batch while b idles %.2f host"
                     + " CPUs = %.0f %% of without the policy%n", with, with / alone, without / alone, reacted[0],
                     batchPolicy, 100 * batchPolicy / batchAlone);
+            System.out.printf("lab: policy: idle-time: b's guest on both vCPUs, each on a pCPU of its own, %d ms after"
+                    + " b's job started (-1: not during the job); a took %.2f host CPUs during the job; a's batch"
+                    + " quota (0 = none) from the job's start: %s%n", actuated[0], aDuringJob, quotas);
             a.exec("pkill -f batchjob; true", Duration.ofSeconds(30));
 
             // 3. Proportional share: classes one (a, 100) and three (b, 300), both VMs of weight 100.
@@ -170,6 +186,19 @@ public final class PolicyScenario {
 
     private static VmConfig vm(Guest g, String name, int weight) {
         return new VmConfig(name, weight, g.qmpSocket(), g.agentSocket(), 0, 0).withBalloon(BalloonChoice.AUTO);
+    }
+
+    /** b's guest reports both vCPUs usable and the kernel pins each to one pCPU, the two different. */
+    private boolean bOnEveryPcpu() {
+        VmStatus s = daemon.status().stream().filter(v -> v.name().equals("b")).findFirst().orElse(null);
+        if (s == null || s.guestOnline() == null || !s.guestOnline().equals("0-1")
+                || s.guestFenced() != null && !s.guestFenced().isEmpty() || s.pins().size() < 2) {
+            return false;
+        }
+        String p0 = s.pins().get(0).cpus();
+        String p1 = s.pins().get(1).cpus();
+        return p0 != null && p1 != null && !p0.contains("-") && !p0.contains(",") && !p1.contains("-")
+                && !p1.contains(",") && !p0.equals(p1);
     }
 
     /** b's job: two processes counting to {@link #jobIterations}; wall time seen from the host. */
