@@ -19,7 +19,7 @@ import java.util.Map;
  * <p><b>Idle-time.</b> A low class runs only on CPU no high or normal demand anywhere wants: its group is
  * {@code cpu.idle} (inside its guest it yields to everything at once, at the guest scheduler's speed), and its
  * {@code cpu.max} quota is its part (by shares among the active low classes) of the free CPU, T minus the active high and
- * normal demand of every VM. With nothing else busy the quota is lifted; with everything busy it is the kernel's
+ * normal demand of every VM, each busy class counted in whole CPUs up to what the host saw its VM want ({@link #wholeCpus}). With nothing else busy the quota is lifted; with everything busy it is the kernel's
  * smallest, 1 % of a CPU. It takes one report period for the host to see a high class wake and one round to send
  * the quota, which is the reaction latency (goal: 2 report periods). A low class does not add to its VM's
  * planning weight: a VM where only low work is busy is planned with weight 1.
@@ -53,6 +53,7 @@ public final class ClassPlanner {
         Map<String, Map<String, Double>> demand = new HashMap<>();
         Map<String, Double> rest = new HashMap<>();
         Map<String, Double> factor = new HashMap<>();
+        Map<String, Double> limits = new HashMap<>();
         for (VmLoad vm : vms) {
             Map<String, Double> d = new HashMap<>();
             double sum = clamp(vm.restCpus(), vm.maxVcpus());
@@ -70,6 +71,7 @@ public final class ClassPlanner {
             }
             demand.put(vm.vm(), d);
             rest.put(vm.vm(), r);
+            limits.put(vm.vm(), Double.isNaN(vm.wantCpus()) ? 0 : limit); // unmeasured: use counts as reported
             double f = vm.hostFactor();
             factor.put(vm.vm(), f >= 0 && f <= 1 ? f : 1.0);
         }
@@ -85,7 +87,7 @@ public final class ClassPlanner {
                 if (c.importance() == Importance.LOW) {
                     lowShares += x * f >= ACTIVE_CPUS || vm.throttled().contains(c.name()) ? c.shares() : 0;
                 } else if (x * f >= ACTIVE_CPUS) {
-                    v += x;
+                    v += Math.max(x, Math.min(wholeCpus(x), limits.get(vm.vm())));
                 }
             }
             wanted += Math.min(v, vm.maxVcpus());
@@ -125,6 +127,21 @@ public final class ClassPlanner {
             out.put(vm.vm(), new VmClassPlan(vm.vm(), planning, wantsAll, settings));
         }
         return new ClassPlan(out, free);
+    }
+
+    /** What a busy class's use is short of a whole CPU per runnable thread, and still counts as that CPU. */
+    static final double WHOLE_CPU_SLACK = 0.25;
+
+    /**
+     * A busy high or normal class's demand in whole CPUs: each of its runnable threads wants a CPU, and what it
+     * got is less exactly when something else (a low class's quota, its guest's agent, the host) took part of
+     * that CPU. Counting the use as measured would hand that part to the low classes as free, which takes more
+     * from the high class, which frees more: two threads at 1.85 CPUs must leave nothing free, one thread at 0.9
+     * leaves the other CPU. Use within {@link #WHOLE_CPU_SLACK} of the next whole CPU counts as that CPU, but
+     * never as more than the host saw the VM's vCPU threads run or wait to run (the trust rule above).
+     */
+    static double wholeCpus(double used) {
+        return Math.max(used, Math.ceil(used - WHOLE_CPU_SLACK));
     }
 
     /** cpu.weight of a class against its guest's unmatched processes (weight 100 ≙ the VM's weight). */

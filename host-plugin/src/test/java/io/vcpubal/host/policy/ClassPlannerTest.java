@@ -78,6 +78,23 @@ class ClassPlannerTest {
     }
 
     @Test
+    void aContendedHighJobCountsItsThreadsWholeSoNothingIsLeftForTheLowClass() {
+        // b's two threads got 1.85 CPUs because the batch's quota took the rest; the host saw them want 2
+        VmLoad contended = new VmLoad("b", 256, 2, List.of(WEB), 0, Map.of("web", 1.85), 2.0);
+        ClassPlan p = ClassPlanner.plan(List.of(vm("a", List.of(BATCH), 0, Map.of("batch", 2.0)), contended), 2);
+        assertEquals(0.0, p.freeCpus(), 1e-9);
+        assertEquals(1_000, p.vm("a").setting("batch").quotaUs(), "the kernel's smallest quota, not 15 %");
+        // one thread at 0.9 (the host saw 1.0 wanted) leaves the other CPU
+        VmLoad single = new VmLoad("b", 256, 2, List.of(WEB), 0, Map.of("web", 0.9), 1.0);
+        ClassPlan q = ClassPlanner.plan(List.of(vm("a", List.of(BATCH), 0, Map.of("batch", 2.0)), single), 2);
+        assertEquals(1.0, q.freeCpus(), 1e-9);
+        // a thread at half a CPU that the host saw want no more keeps the rest free
+        VmLoad half = new VmLoad("b", 256, 2, List.of(WEB), 0, Map.of("web", 0.5), 0.5);
+        assertEquals(1.5, ClassPlanner.plan(List.of(vm("a", List.of(BATCH), 0, Map.of("batch", 2.0)), half), 2)
+                .freeCpus(), 1e-9);
+    }
+
+    @Test
     void proportionalShareAcrossVmsIsTheClassesShares() {
         ClassPlan p = ClassPlanner.plan(List.of(vm("a", List.of(SHARE1), 0, Map.of("one", 2.0)),
                 vm("b", List.of(SHARE3), 0, Map.of("three", 2.0))), 2);
