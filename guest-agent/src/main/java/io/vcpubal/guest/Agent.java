@@ -167,6 +167,8 @@ public final class Agent implements AutoCloseable {
                 scanClasses();
                 if (classes.woke()) {
                     report(); // a class woke: the host hears it now, not at the end of the period
+                    // ...and one scan later what it used since: the wake-up report shows processes, not use
+                    timer.schedule(this::report, scanMs, TimeUnit.MILLISECONDS);
                 }
             }, scanMs, scanMs, TimeUnit.MILLISECONDS);
         }
