@@ -92,6 +92,7 @@ public final class PolicyScenario {
             long[] reacted = {-1};
             long[] actuated = {-1}; // diagnostics: b's guest uses both vCPUs, each pinned to a pCPU of its own
             List<String> quotas = new java.util.concurrent.CopyOnWriteArrayList<>(); // diagnostics: a's batch quota
+            String[] snapshot = {null}; // diagnostics: the VMs 5 s into b's job
             Thread watcher = new Thread(() -> {
                 int lastQuota = Integer.MIN_VALUE;
                 while (!Thread.currentThread().isInterrupted()) {
@@ -105,6 +106,11 @@ public final class PolicyScenario {
                     int q = quota("a", "batch");
                     if (reacted[0] < 0 && pb != null && pb.share() >= 1.9 && q > 0 && q <= Bounds.CPU_MAX_PERIOD_US) {
                         reacted[0] = (System.nanoTime() - t0) / 1_000_000;
+                    }
+                    if (snapshot[0] == null && System.nanoTime() - t0 > 5_000_000_000L) {
+                        snapshot[0] = daemon.status().stream().map(v -> v.name() + ": mode " + v.mode() + ", online "
+                                + v.guestOnline() + ", fenced " + v.guestFenced() + ", pins " + v.pins()).toList()
+                                + ", host cgroups " + hostCgroups();
                     }
                     if (actuated[0] < 0 && bOnEveryPcpu()) {
                         actuated[0] = (System.nanoTime() - t0) / 1_000_000;
@@ -123,7 +129,8 @@ public final class PolicyScenario {
             watcher.interrupt();
             watcher.join();
             Thread.sleep(ClassUsageMeter.HOLD_MS + 2_000); // b idle again: the hold passes, the quota is lifted
-            await("a's batch unlimited again", () -> quota("a", "batch") == 0);
+            await(() -> "a's batch unlimited again; plans " + daemon.classPlanOf("a") + " / " + daemon.classPlanOf("b")
+                    + "\n" + topText(), () -> quota("a", "batch") == 0);
             Thread.sleep(SETTLE.toMillis());
             double batchPolicy = hostCpus("a", WINDOW);
             System.out.printf("lab: policy: idle-time: b's job beside a's low batch %.0f ms = %.2fx alone (without the"
@@ -132,7 +139,8 @@ public final class PolicyScenario {
                     batchPolicy, 100 * batchPolicy / batchAlone);
             System.out.printf("lab: policy: idle-time: b's guest on both vCPUs, each on a pCPU of its own, %d ms after"
                     + " b's job started (-1: not during the job); a took %.2f host CPUs during the job; a's batch"
-                    + " quota (0 = none) from the job's start: %s%n", actuated[0], aDuringJob, quotas);
+                    + " quota (0 = none) from the job's start: %s; 5 s into the job: %s%n", actuated[0], aDuringJob,
+                    quotas, snapshot[0]);
             a.exec("pkill -f batchjob; true", Duration.ofSeconds(30));
 
             // 3. Proportional share: classes one (a, 100) and three (b, 300), both VMs of weight 100.
@@ -177,6 +185,9 @@ public final class PolicyScenario {
         HostConfig config = HostConfig.defaults().withControlSocket(lab.runDir().resolve("host.sock"))
                 .withReconcileIntervalMs(1000).withVms(List.of(vm(a, "a", weightA), vm(b, "b", weightB)))
                 .withClasses(classes);
+        // Without the host CPU weights `vcpubal-host run` uses (CpuWeights.of(VmCgroups.open(...))): with them
+        // this scenario did not reach its borrowing and unlimited states within 90 s in two runs; not yet
+        // understood, so it still measures a daemon without per-VM host cgroups (see docs/policies.md).
         daemon = new HostDaemon(config, new SysfsTopologyDiscovery(Path.of("/")).discover(),
                 new QmpBackend(Duration.ofSeconds(5)));
         daemon.start();
@@ -186,6 +197,30 @@ public final class PolicyScenario {
 
     private static VmConfig vm(Guest g, String name, int weight) {
         return new VmConfig(name, weight, g.qmpSocket(), g.agentSocket(), 0, 0).withBalloon(BalloonChoice.AUTO);
+    }
+
+    /** The host cgroups of the VMs' pool threads and their cpu.idle / weight files, for the diagnostics. */
+    private static String hostCgroups() {
+        StringBuilder out = new StringBuilder();
+        for (String base : List.of("/sys/fs/cgroup/cpu", "/sys/fs/cgroup")) {
+            try (var dirs = Files.walk(Path.of(base), 2)) {
+                dirs.filter(d -> d.toString().contains("/vcpubal") && Files.isDirectory(d)).forEach(d -> {
+                    out.append(d).append('{');
+                    for (String f : List.of("cpu.idle", "cpu.shares", "cpu.weight", "tasks", "cgroup.threads")) {
+                        try {
+                            out.append(f).append('=').append(Files.readString(d.resolve(f)).strip().replace('\n', ' '))
+                                    .append(' ');
+                        } catch (IOException | RuntimeException e) {
+                            // not in this hierarchy
+                        }
+                    }
+                    out.append("} ");
+                });
+            } catch (IOException | RuntimeException e) {
+                // no such hierarchy
+            }
+        }
+        return out.toString();
     }
 
     /** b's guest reports both vCPUs usable and the kernel pins each to one pCPU, the two different. */
