@@ -34,8 +34,11 @@ import org.slf4j.LoggerFactory;
  * the one it put them in (a pid reused within a period, a child of a classified process, a process someone
  * else moved). A steady guest costs one listing and one small read per class.
  *
- * <p>A process's class is decided once, when the agent first sees it (a later exec that changes its command
- * line is not noticed), and again whenever the host changes the set. The rule's cgroup and unit look at the
+ * <p>A process's class is decided when the agent first sees it, once more at the first pass at least
+ * {@link #SETTLE} later, and again whenever the host changes the set. The second look is for fork-then-exec:
+ * a child seen between the two still carries its parent's command line (a shell's child that execs
+ * {@code sh -c '…' batchjob} was seen as the shell and left unclassified). An exec later than that is not
+ * noticed; it would cost a read of every process every period. The rule's cgroup and unit look at the
  * group the process was in when the agent found it (its origin), which is also where it goes back when its
  * class goes or stops matching: to the fence's group instead when the origin is the root or gone, so a
  * fenced guest stays fenced. Kernel threads and the agent's own process are never classified.
@@ -54,8 +57,14 @@ public final class ProcessClasses implements ClassEnforcer {
      * @param origin the cgroup path it was found in ("/" when it was found in a class group of unknown origin)
      * @param className its class, null when none (also when moving it failed: not retried for this process)
      * @param never a kernel thread or the agent itself
+     * @param firstSeen when the agent first read this process
+     * @param settled read at least {@link #SETTLE} after {@code firstSeen}: its exec, if any, is behind it
      */
-    private record Seen(long startTicks, String origin, String className, boolean never) {}
+    private record Seen(long startTicks, String origin, String className, boolean never, Instant firstSeen,
+            boolean settled) {}
+
+    /** Far longer than a fork-to-exec gap, even under TCG; a pass sooner than this reads the process again. */
+    static final Duration SETTLE = Duration.ofMillis(500);
 
     private final ClassGroups groups;
     private final IdentityReader identities;
@@ -241,7 +250,7 @@ public final class ProcessClasses implements ClassEnforcer {
             try {
                 groups.rmdir(name);
                 seen.replaceAll((pid, s) -> name.equals(s.className())
-                        ? new Seen(s.startTicks(), s.origin(), null, false) : s);
+                        ? new Seen(s.startTicks(), s.origin(), null, false, s.firstSeen(), s.settled()) : s);
                 return;
             } catch (IOException e) {
                 last = e;
@@ -269,7 +278,7 @@ public final class ProcessClasses implements ClassEnforcer {
         }
     }
 
-    /** The periodic pass: only pids not seen yet, or not in the group the agent put them in. */
+    /** The periodic pass: only pids not seen yet, not settled yet, or not in the group the agent put them in. */
     private void classifyNew() {
         Set<Integer> present = listPids();
         seen.keySet().retainAll(present);
@@ -281,7 +290,7 @@ public final class ProcessClasses implements ClassEnforcer {
         }
         for (int pid : present) {
             Seen s = seen.get(pid);
-            if (s != null && (s.never() || Objects.equals(s.className(), where.get(pid)))) {
+            if (s != null && (s.never() || s.settled() && Objects.equals(s.className(), where.get(pid)))) {
                 continue;
             }
             seen.remove(pid);
@@ -296,12 +305,15 @@ public final class ProcessClasses implements ClassEnforcer {
             return; // exited
         }
         ProcessIdentity p = read.get();
+        Instant now = clock.instant();
         if (p.kernelThread() || pid == selfPid) {
-            seen.put(pid, new Seen(p.startTicks(), p.cgroup(), null, true));
+            seen.put(pid, new Seen(p.startTicks(), p.cgroup(), null, true, now, true));
             return;
         }
+        boolean same = before != null && before.startTicks() == p.startTicks() && !before.never();
+        Instant firstSeen = same ? before.firstSeen() : now;
         String origin;
-        if (before != null && before.startTicks() == p.startTicks() && !before.never()) {
+        if (same) {
             origin = before.origin();
         } else if (ClassGroups.isClassPath(p.cgroup())) {
             // Forked by a classified process: it came from where its parent came from.
@@ -329,7 +341,8 @@ public final class ProcessClasses implements ClassEnforcer {
             LOG.debug("pid {} stays in {}: {}", pid, current, e.getMessage());
             className = null;
         }
-        seen.put(pid, new Seen(p.startTicks(), origin, className, false));
+        seen.put(pid, new Seen(p.startTicks(), origin, className, false, firstSeen,
+                !now.isBefore(firstSeen.plus(SETTLE))));
     }
 
     private Set<Integer> listPids() {

@@ -214,7 +214,43 @@ class ProcessClassesTest {
         assertEquals(List.of(CG + "vcpubal.class.web/cgroup.procs=102"), writes);
         writes.clear();
         classes.scan();
-        assertEquals(List.of(), writes, "a steady guest: nothing read twice, nothing written");
+        assertEquals(List.of(), writes, "a steady guest: nothing written");
+    }
+
+    @Test
+    void aChildSeenBeforeItsExecIsDecidedAgainOnceItSettles() throws Exception {
+        classes.apply(set(low()));
+        // A shell forks; the agent reads the child before it execs the batch job: it looks like the shell.
+        CgroupTree.process(root, 410, 700, "sh", "sh\0/tmp/job.sh\0", "/");
+        classes.scan();
+        assertEquals(List.of("400"), CgroupTree.procs(root, "/vcpubal.class.low"));
+        ProcFixture.process(root, 410, 700, "batch", "batch\0--nightly\0", "/");
+
+        classes.scan(); // sooner than SETTLE: read again, now matches
+        assertEquals(List.of("400", "410"), CgroupTree.procs(root, "/vcpubal.class.low"));
+
+        // Settled: a much later exec is not looked for (it would cost a read of every process every period).
+        clock.advanceMillis(ProcessClasses.SETTLE.toMillis());
+        classes.scan();
+        ProcFixture.process(root, 410, 700, "sh", "sh\0", "/vcpubal.class.low");
+        writes.clear();
+        classes.scan();
+        assertEquals(List.of(), writes);
+    }
+
+    @Test
+    void anExecAfterTheFirstSightingIsSeenAtTheFirstPassAfterSettle() throws Exception {
+        classes.apply(set(low()));
+        CgroupTree.process(root, 410, 700, "sh", "sh\0/tmp/job.sh\0", "/");
+        classes.scan();
+        clock.advanceMillis(ProcessClasses.SETTLE.toMillis() - 1);
+        classes.scan(); // unsettled still, nothing changed yet
+        ProcFixture.process(root, 410, 700, "batch", "batch\0--nightly\0", "/");
+        clock.advanceMillis(5_000); // a long report period: the next pass is much later
+
+        classes.scan();
+
+        assertEquals(List.of("400", "410"), CgroupTree.procs(root, "/vcpubal.class.low"));
     }
 
     @Test
@@ -248,6 +284,8 @@ class ProcessClassesTest {
     @Test
     void aReusedPidIsDecidedAgain() throws Exception {
         classes.apply(set(web()));
+        clock.advanceMillis(ProcessClasses.SETTLE.toMillis());
+        classes.scan(); // everything settled
         // 101 exits and a shell gets its pid, born in the class group (forked by nginx 100, then exec'd sh).
         ProcFixture.process(root, 101, 900, "sh", "sh\0", "/vcpubal.class.web");
         writes.clear();
