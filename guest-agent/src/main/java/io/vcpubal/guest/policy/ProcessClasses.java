@@ -29,7 +29,7 @@ import org.slf4j.LoggerFactory;
  * <p>{@link #apply} carries out a SetProcessClasses: refused whole before any write when invalid, else
  * classes not listed are removed, the listed ones made or updated (one that fails is reported and left out,
  * the others apply), then every process is classified at once. {@link #scan}, on the agent's timer every
- * report period, classifies the processes started since: it lists {@code /proc} and reads each class
+ * quarter report period, classifies the processes started since: it lists {@code /proc} and reads each class
  * group's {@code cgroup.procs}, and reads the identity only of pids it has not seen, or whose group is not
  * the one it put them in (a pid reused within a period, a child of a classified process, a process someone
  * else moved). A steady guest costs one listing and one small read per class.
